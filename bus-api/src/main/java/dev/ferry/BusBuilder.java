@@ -1,0 +1,339 @@
+package dev.ferry;
+
+import dev.ferry.config.ConfigKey;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.FerryKeys;
+import dev.ferry.internal.runtime.BusSpec;
+import dev.ferry.internal.runtime.FerryRuntime;
+import dev.ferry.spi.EnvelopeStore;
+import dev.ferry.spi.HostExecutors;
+import dev.ferry.spi.MessageObserver;
+import dev.ferry.spi.Serializer;
+import dev.ferry.spi.Transport;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Configures and starts a {@link MessageBus}. Every configuration key has a method here; values set
+ * here win over every other source (see {@link FerryConfig}).
+ *
+ * <pre>{@code
+ * MessageBus bus = MessageBus.builder()
+ *     .serviceName("billing")
+ *     .handlers(new BillingHandlers())
+ *     .onError(ErrorPolicy.on(IOException.class).retry(5).thenDeadLetter())
+ *     .build();
+ * }</pre>
+ */
+public final class BusBuilder {
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final List<Object> handlerInstances = new ArrayList<>();
+  private final List<BusSpec.ExplicitHandler<?>> explicitHandlers = new ArrayList<>();
+  private final List<Class<?>> handlerClasses = new ArrayList<>();
+  private final Map<String, Class<?>> messageTypes = new LinkedHashMap<>();
+  private final List<Class<?>> annotatedTypes = new ArrayList<>();
+  private final Map<Class<?>, String> routes = new LinkedHashMap<>();
+  private final List<ErrorPolicy> errorPolicies = new ArrayList<>();
+  private final List<MessageObserver> observers = new ArrayList<>();
+  private ErrorPolicy defaultPolicy;
+  private Function<Class<?>, Object> handlerFactory = BusBuilder::instantiate;
+  private Transport transport;
+  private EnvelopeStore store;
+  private Serializer serializer;
+  private HostExecutors executors;
+  private FerryConfig baseConfig;
+
+  BusBuilder() {}
+
+  private BusBuilder set(ConfigKey<?> key, Object value) {
+    String text = String.valueOf(Objects.requireNonNull(value, key.name()));
+    key.parse(text); // fail here, at the call that set it, not at build()
+    values.put(key.name(), text);
+    return this;
+  }
+
+  // ---- handlers and types ----
+
+  /** Registers the {@link Handles} methods of these objects. */
+  public BusBuilder handlers(Object... instances) {
+    handlerInstances.addAll(Arrays.asList(instances));
+    return this;
+  }
+
+  /** Registers handler classes, instantiated with {@link #handlerFactory(Function)}. */
+  public BusBuilder handlerClasses(Class<?>... classes) {
+    handlerClasses.addAll(Arrays.asList(classes));
+    return this;
+  }
+
+  /** Registers a lambda handler. */
+  public <T> BusBuilder handle(Class<T> messageType, MessageHandler<T> handler) {
+    explicitHandlers.add(
+        new BusSpec.ExplicitHandler<>(
+            messageType, handler, "lambda(" + messageType.getSimpleName() + ")"));
+    return this;
+  }
+
+  /** Creates instances of scanned or listed handler classes; default: the no-arg constructor. */
+  public BusBuilder handlerFactory(Function<Class<?>, Object> factory) {
+    this.handlerFactory = Objects.requireNonNull(factory, "factory");
+    return this;
+  }
+
+  /** Packages searched for handler classes ({@code ferry.handlers.scan-packages}). */
+  public BusBuilder scanPackages(String... packages) {
+    return set(FerryKeys.SCAN_PACKAGES, String.join(",", packages));
+  }
+
+  /** Registers message types by their {@link MessageType} annotation. */
+  public BusBuilder messageTypes(Class<?>... types) {
+    annotatedTypes.addAll(Arrays.asList(types));
+    return this;
+  }
+
+  /** Registers a message type under an explicit alias (for classes you cannot annotate). */
+  public BusBuilder messageType(String alias, Class<?> type) {
+    messageTypes.put(alias, type);
+    return this;
+  }
+
+  // ---- routing and errors ----
+
+  /** Routes a message type to an address ({@code ferry.routes}), e.g. {@code "queue:orders"}. */
+  public BusBuilder route(Class<?> messageType, String address) {
+    Address.parse(address);
+    routes.put(messageType, address);
+    return this;
+  }
+
+  /** Adds an error policy; see {@link ErrorPolicy} for how one is chosen. */
+  public BusBuilder onError(ErrorPolicy policy) {
+    errorPolicies.add(Objects.requireNonNull(policy, "policy"));
+    return this;
+  }
+
+  /** Replaces the default policy (3 immediate retries, then dead letter). */
+  public BusBuilder defaultErrorPolicy(ErrorPolicy policy) {
+    this.defaultPolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  // ---- parts ----
+
+  /** Uses this transport instead of the one named by {@code ferry.transport}. */
+  public BusBuilder transport(Transport transport) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+    return this;
+  }
+
+  public BusBuilder store(EnvelopeStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+    return this;
+  }
+
+  public BusBuilder serializer(Serializer serializer) {
+    this.serializer = Objects.requireNonNull(serializer, "serializer");
+    return this;
+  }
+
+  /** Thread supply of the host (managed executors in an app server). */
+  public BusBuilder executors(HostExecutors executors) {
+    this.executors = Objects.requireNonNull(executors, "executors");
+    return this;
+  }
+
+  public BusBuilder observer(MessageObserver observer) {
+    observers.add(Objects.requireNonNull(observer, "observer"));
+    return this;
+  }
+
+  /** Configuration to read keys from, instead of the environment (values set here still win). */
+  public BusBuilder config(FerryConfig config) {
+    this.baseConfig = Objects.requireNonNull(config, "config");
+    return this;
+  }
+
+  /** Sets any key by name; prefer the typed methods. */
+  public BusBuilder property(String key, String value) {
+    values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  // ---- one method per configuration key ----
+
+  public BusBuilder serviceName(String name) {
+    return set(FerryKeys.SERVICE_NAME, name);
+  }
+
+  public BusBuilder nodeId(String nodeId) {
+    return set(FerryKeys.NODE_ID, nodeId);
+  }
+
+  /** Selects a transport by name: {@code local}, {@code jms}, {@code servicebus}. */
+  public BusBuilder transport(String name) {
+    return set(FerryKeys.TRANSPORT, name);
+  }
+
+  public BusBuilder listenerConcurrency(int concurrency) {
+    return set(FerryKeys.LISTENER_CONCURRENCY, concurrency);
+  }
+
+  public BusBuilder listenerPrefetch(int prefetch) {
+    return set(FerryKeys.LISTENER_PREFETCH, prefetch);
+  }
+
+  public BusBuilder listenerMaxBatch(int maxBatch) {
+    return set(FerryKeys.LISTENER_MAX_BATCH, maxBatch);
+  }
+
+  public BusBuilder durableInbox(boolean durable) {
+    return set(FerryKeys.DURABLE_INBOX, durable);
+  }
+
+  public BusBuilder senderBatchSize(int size) {
+    return set(FerryKeys.SENDER_BATCH_SIZE, size);
+  }
+
+  public BusBuilder senderBuffer(int messages) {
+    return set(FerryKeys.SENDER_BUFFER, messages);
+  }
+
+  public BusBuilder sendTimeout(Duration timeout) {
+    return set(FerryKeys.SEND_TIMEOUT, timeout);
+  }
+
+  public BusBuilder circuitBreakerFailures(int failures) {
+    return set(FerryKeys.CIRCUIT_FAILURES, failures);
+  }
+
+  public BusBuilder circuitBreakerProbeInterval(Duration interval) {
+    return set(FerryKeys.CIRCUIT_PROBE, interval);
+  }
+
+  public BusBuilder requestTimeout(Duration timeout) {
+    return set(FerryKeys.REQUEST_TIMEOUT, timeout);
+  }
+
+  public BusBuilder requestMaxPending(int requests) {
+    return set(FerryKeys.REQUEST_MAX_PENDING, requests);
+  }
+
+  public BusBuilder outboxLease(Duration lease) {
+    return set(FerryKeys.OUTBOX_LEASE, lease);
+  }
+
+  public BusBuilder outboxPollInterval(Duration interval) {
+    return set(FerryKeys.OUTBOX_POLL_INTERVAL, interval);
+  }
+
+  public BusBuilder outboxBatchSize(int size) {
+    return set(FerryKeys.OUTBOX_BATCH, size);
+  }
+
+  public BusBuilder memoryOutboxCapacity(int messages) {
+    return set(FerryKeys.MEMORY_OUTBOX_CAPACITY, messages);
+  }
+
+  public BusBuilder memoryInboxCapacity(int ids) {
+    return set(FerryKeys.MEMORY_INBOX_CAPACITY, ids);
+  }
+
+  public BusBuilder memoryDeadLetterCapacity(int deadLetters) {
+    return set(FerryKeys.MEMORY_DEAD_LETTER_CAPACITY, deadLetters);
+  }
+
+  public BusBuilder localBroker(String name) {
+    return set(FerryKeys.LOCAL_BROKER, name);
+  }
+
+  public BusBuilder localQueueCapacity(int messages) {
+    return set(FerryKeys.LOCAL_QUEUE_CAPACITY, messages);
+  }
+
+  public BusBuilder nativeDeadLetter(boolean nativeDeadLetter) {
+    return set(FerryKeys.NATIVE_DEAD_LETTER, nativeDeadLetter);
+  }
+
+  public BusBuilder shutdownTimeout(Duration timeout) {
+    return set(FerryKeys.SHUTDOWN_TIMEOUT, timeout);
+  }
+
+  /** Starts the bus: connects the transport, starts listeners. */
+  public MessageBus build() {
+    FerryConfig config = layered();
+    return FerryRuntime.start(
+        new BusSpec(
+            config,
+            List.copyOf(handlerInstances),
+            List.copyOf(explicitHandlers),
+            List.copyOf(handlerClasses),
+            handlerFactory,
+            Map.copyOf(messageTypes),
+            List.copyOf(annotatedTypes),
+            Map.copyOf(routes),
+            List.copyOf(errorPolicies),
+            defaultPolicy,
+            transport,
+            store,
+            serializer,
+            executors,
+            List.copyOf(observers)));
+  }
+
+  private FerryConfig layered() {
+    if (baseConfig == null) {
+      return FerryConfig.of(values);
+    }
+    FerryConfig base = baseConfig;
+    Map<String, String> given = Map.copyOf(values);
+    return new FerryConfig() {
+      @Override
+      public <T> T get(ConfigKey<T> key) {
+        String v = given.get(key.name());
+        return v != null ? key.parse(v) : base.get(key);
+      }
+
+      @Override
+      public <T> T require(ConfigKey<T> key) {
+        String v = given.get(key.name());
+        return v != null ? key.parse(v) : base.require(key);
+      }
+
+      @Override
+      public java.util.Optional<String> raw(String name) {
+        String v = given.get(name);
+        return v != null ? java.util.Optional.of(v) : base.raw(name);
+      }
+
+      @Override
+      public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> m = new java.util.TreeMap<>(base.withPrefix(prefix));
+        given.forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                m.put(k, v);
+              }
+            });
+        return m;
+      }
+    };
+  }
+
+  private static Object instantiate(Class<?> type) {
+    try {
+      return type.getDeclaredConstructor().newInstance();
+    } catch (NoSuchMethodException e) {
+      throw new ConfigurationException(
+          type.getName() + " has no no-arg constructor; register an instance or a handlerFactory");
+    } catch (InvocationTargetException | InstantiationException | IllegalAccessException e) {
+      throw new ConfigurationException("Cannot create handler " + type.getName() + ": " + e, e);
+    }
+  }
+}

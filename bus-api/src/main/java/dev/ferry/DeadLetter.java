@@ -1,0 +1,29 @@
+package dev.ferry;
+
+import java.time.Instant;
+
+/**
+ * A message that could not be handled, with why.
+ *
+ * @param id the dead letter's id (the envelope's id plus its endpoint make it unique)
+ * @param envelope the original envelope, unchanged
+ * @param endpoint where it was received, as an address text
+ * @param reason a short reason, e.g. {@code "handler-failed"}, {@code "unknown-message-type"}
+ * @param exceptionType the failing exception's class name, or null
+ * @param exceptionMessage the failing exception's message, or null
+ * @param stackTrace the failing exception's stack trace, or null
+ * @param attempts handling attempts made
+ * @param firstFailedAt when handling first failed
+ * @param deadLetteredAt when it was dead-lettered
+ */
+public record DeadLetter(
+    String id,
+    Envelope envelope,
+    String endpoint,
+    String reason,
+    String exceptionType,
+    String exceptionMessage,
+    String stackTrace,
+    int attempts,
+    Instant firstFailedAt,
+    Instant deadLetteredAt) {}

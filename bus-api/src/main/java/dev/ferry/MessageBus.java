@@ -1,0 +1,95 @@
+package dev.ferry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends, publishes, schedules and requests messages, and hosts the handlers of this service.
+ *
+ * <p>Inside a unit of work (a handler, or a transaction the store joins such as a JDBI transaction
+ * or a JTA transaction) outgoing messages are stored with the business data and leave only after
+ * commit. Outside one they leave at once. Each returned stage completes when the message is safe:
+ * committed to the outbox with a durable store, otherwise accepted by the transport.
+ *
+ * <p>Messages must be of a registered type ({@link MessageType}); {@code null} is rejected with
+ * {@link NullPointerException}.
+ *
+ * <p>Thread-safe. Build one per service with {@link #builder()} and {@link #close()} it on
+ * shutdown.
+ */
+public interface MessageBus extends AutoCloseable {
+
+  static BusBuilder builder() {
+    return new BusBuilder();
+  }
+
+  /** Sends a command point-to-point to the endpoint its routing names. */
+  default CompletionStage<Void> send(Object message) {
+    return send(message, DeliveryOptions.none());
+  }
+
+  CompletionStage<Void> send(Object message, DeliveryOptions options);
+
+  /** Publishes an event: every subscribing service gets its own copy. */
+  default CompletionStage<Void> publish(Object message) {
+    return publish(message, DeliveryOptions.none());
+  }
+
+  CompletionStage<Void> publish(Object message, DeliveryOptions options);
+
+  /** Sends the message so that it is delivered no earlier than {@code at}. */
+  CompletionStage<Void> schedule(Object message, Instant at, DeliveryOptions options);
+
+  default CompletionStage<Void> schedule(Object message, Instant at) {
+    return schedule(message, at, DeliveryOptions.none());
+  }
+
+  /** Sends the message so that it is delivered after {@code delay}. */
+  default CompletionStage<Void> schedule(Object message, Duration delay) {
+    return schedule(message, Instant.now().plus(delay), DeliveryOptions.none());
+  }
+
+  /**
+   * Sends a request and completes with the reply, or exceptionally with {@link
+   * RequestTimeoutException} when none arrives within {@code timeout}.
+   */
+  <R> CompletionStage<R> request(
+      Object message, Class<R> replyType, Duration timeout, DeliveryOptions options);
+
+  default <R> CompletionStage<R> request(Object message, Class<R> replyType, Duration timeout) {
+    return request(message, replyType, timeout, DeliveryOptions.none());
+  }
+
+  /** Request with the configured default timeout ({@code ferry.request.timeout}). */
+  <R> CompletionStage<R> request(Object message, Class<R> replyType);
+
+  /**
+   * Runs this service's handlers for the message in-process, on the calling thread, inside a unit
+   * of work; cascaded messages are sent after it commits. Failures are returned to the caller (no
+   * retries, no dead letter): the caller is there to see them.
+   */
+  CompletionStage<Void> invoke(Object message);
+
+  /** Like {@link #invoke(Object)}, and completes with the handler's returned value. */
+  <R> CompletionStage<R> invoke(Object message, Class<R> resultType);
+
+  /** The dead letters of this service: list, replay and purge. */
+  DeadLetters deadLetters();
+
+  /** Counters since start. */
+  BusMetrics metrics();
+
+  /**
+   * A readable table: every known message type, its handlers, where it is sent and published and
+   * which endpoints this service listens on, with the reason for each route (rule or convention).
+   */
+  String describeRouting();
+
+  /** The name of this service (subscriptions are named after it). */
+  String serviceName();
+
+  /** Stops listening, finishes in-flight handlers and flushes outgoing messages. */
+  @Override
+  void close();
+}

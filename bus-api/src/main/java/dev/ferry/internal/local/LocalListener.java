@@ -1,0 +1,158 @@
+package dev.ferry.internal.local;
+
+import dev.ferry.Address;
+import dev.ferry.internal.local.LocalBroker.Entry;
+import dev.ferry.spi.Delivery;
+import dev.ferry.spi.DeliveryHandler;
+import dev.ferry.spi.HostExecutors;
+import dev.ferry.spi.Listener;
+import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.Settlement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Worker threads that take from one local queue. A worker takes a message only when it is free, so
+ * a slow handler leaves messages in the bounded queue and senders wait: back pressure.
+ */
+final class LocalListener implements Listener {
+  private static final Logger log = LoggerFactory.getLogger(LocalListener.class);
+
+  private final LocalBroker broker;
+  private final Address source;
+  private final ListenerSettings settings;
+  private final DeliveryHandler handler;
+  private final HostExecutors executors;
+  private final BlockingQueue<Entry> queue;
+  private final CountDownLatch finished;
+  private ExecutorService workers;
+  private volatile boolean running = true;
+  private volatile boolean paused;
+
+  LocalListener(
+      LocalBroker broker,
+      Address source,
+      ListenerSettings settings,
+      DeliveryHandler handler,
+      HostExecutors executors) {
+    this.broker = broker;
+    this.source = source;
+    this.settings = settings;
+    this.handler = handler;
+    this.executors = executors;
+    this.queue = broker.source(source);
+    this.finished = new CountDownLatch(settings.concurrency());
+  }
+
+  void start() {
+    workers = executors.workers("ferry-local-" + source.name(), settings.concurrency());
+    for (int i = 0; i < settings.concurrency(); i++) {
+      workers.execute(this::work);
+    }
+  }
+
+  private void work() {
+    List<Entry> batch = new ArrayList<>(settings.maxBatch());
+    try {
+      while (running) {
+        if (paused) {
+          Thread.sleep(20);
+          continue;
+        }
+        Entry first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, settings.maxBatch() - 1);
+        deliver(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      batch.forEach(entry -> broker.requeue(queue, entry, source));
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private void deliver(List<Entry> batch) {
+    List<Delivery> deliveries = new ArrayList<>(batch.size());
+    for (Entry e : batch) {
+      deliveries.add(new Delivery(e.envelope(), source, e.deliveries() + 1));
+    }
+    List<Settlement> settlements;
+    try {
+      settlements = handler.handle(deliveries);
+    } catch (RuntimeException | Error e) {
+      log.error("Handling a batch from {} failed; redelivering it in 1s", source, e);
+      batch.forEach(
+          entry ->
+              requeueLater(
+                  new Entry(entry.envelope(), entry.deliveries() + 1), Duration.ofSeconds(1)));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Entry entry = batch.get(i);
+      Settlement s = settlements.get(i);
+      switch (s.outcome()) {
+        case COMPLETE -> {}
+        case REQUEUE ->
+            requeueLater(new Entry(entry.envelope(), entry.deliveries() + 1), s.delay());
+        case DEAD_LETTER ->
+            log.error(
+                "The local transport has no native dead-letter queue; message {} dropped: {}",
+                entry.envelope().id(),
+                s.reason());
+      }
+    }
+  }
+
+  private void requeueLater(Entry entry, Duration delay) {
+    if (delay == null || delay.isZero()) {
+      broker.requeue(queue, entry, source);
+    } else {
+      executors
+          .scheduler()
+          .schedule(
+              () -> broker.requeue(queue, entry, source), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public Address source() {
+    return source;
+  }
+
+  @Override
+  public void pause() {
+    paused = true;
+  }
+
+  @Override
+  public void resume() {
+    paused = false;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      if (!finished.await(30, TimeUnit.SECONDS)) {
+        log.warn("Listener on {} did not stop within 30s", source);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (workers != null && executors.ownsExecutors()) {
+      workers.shutdownNow();
+    }
+  }
+}

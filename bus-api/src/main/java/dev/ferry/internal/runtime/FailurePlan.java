@@ -1,0 +1,88 @@
+package dev.ferry.internal.runtime;
+
+import dev.ferry.ErrorPolicy;
+import dev.ferry.ErrorPolicy.Action;
+import dev.ferry.ErrorPolicy.Step;
+import dev.ferry.MalformedMessageException;
+import dev.ferry.NoHandlerException;
+import dev.ferry.UnknownMessageTypeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Chooses the error policy for a failure and the step for an attempt. */
+final class FailurePlan {
+  /** Failures no retry can fix. */
+  private static final ErrorPolicy HOPELESS =
+      ErrorPolicy.on(
+              MalformedMessageException.class,
+              UnknownMessageTypeException.class,
+              NoHandlerException.class)
+          .deadLetter();
+
+  private final List<ErrorPolicy> scoped = new ArrayList<>();
+  private final List<ErrorPolicy> general = new ArrayList<>();
+  private final ErrorPolicy fallback;
+
+  FailurePlan(List<ErrorPolicy> policies, ErrorPolicy fallback) {
+    for (ErrorPolicy p : policies) {
+      (p.messageTypes().isEmpty() ? general : scoped).add(p);
+    }
+    this.fallback = fallback;
+  }
+
+  ErrorPolicy select(Throwable failure, Class<?> messageType) {
+    if (HOPELESS.matches(failure, null)) {
+      return HOPELESS;
+    }
+    for (ErrorPolicy p : scoped) {
+      if (p.matches(failure, messageType)) {
+        return p;
+      }
+    }
+    for (ErrorPolicy p : general) {
+      if (p.matches(failure, messageType)) {
+        return p;
+      }
+    }
+    return fallback;
+  }
+
+  /**
+   * The policy step the first failure of this delivery maps to. {@code carried} failures come from
+   * the envelope (a scheduled retry copy); every earlier delivery of the same copy ended either in
+   * a requeue step (continue after the next one) or unexpectedly, e.g. a crash (count one).
+   */
+  static int firstIndex(ErrorPolicy policy, int carried, int deliveryCount) {
+    int index = Math.max(0, carried);
+    List<Step> steps = policy.steps();
+    for (int d = 1; d < deliveryCount; d++) {
+      int next = -1;
+      for (int i = index; i < steps.size(); i++) {
+        if (steps.get(i).action() == Action.REQUEUE) {
+          next = i;
+          break;
+        }
+      }
+      index = next >= 0 ? next + 1 : index + 1;
+    }
+    return index;
+  }
+
+  static Step stepAt(ErrorPolicy policy, int index) {
+    List<Step> steps = policy.steps();
+    return index < steps.size()
+        ? steps.get(index)
+        : new Step(policy.terminal(), Duration.ZERO, false);
+  }
+
+  /** The delay of a step; with jitter, drawn from its upper half. */
+  static Duration delayOf(Step step) {
+    if (!step.jitter() || step.delay().isZero()) {
+      return step.delay();
+    }
+    long ms = step.delay().toMillis();
+    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+  }
+}

@@ -1,0 +1,378 @@
+package dev.ferry.internal.runtime;
+
+import dev.ferry.Address;
+import dev.ferry.BusMetrics;
+import dev.ferry.ConfigurationException;
+import dev.ferry.DeadLetters;
+import dev.ferry.DeliveryOptions;
+import dev.ferry.Envelope;
+import dev.ferry.ErrorPolicy;
+import dev.ferry.FerryException;
+import dev.ferry.MessageBus;
+import dev.ferry.config.FerryKeys;
+import dev.ferry.internal.handlers.ClasspathScanner;
+import dev.ferry.internal.handlers.HandlerRegistry;
+import dev.ferry.internal.host.SeExecutors;
+import dev.ferry.internal.memory.InMemoryEnvelopeStore;
+import dev.ferry.internal.routing.Router;
+import dev.ferry.internal.runtime.EnvelopeFactory.Mode;
+import dev.ferry.internal.serialization.JacksonSerializer;
+import dev.ferry.internal.types.MessageTypes;
+import dev.ferry.spi.EnvelopeStore;
+import dev.ferry.spi.HostExecutors;
+import dev.ferry.spi.Listener;
+import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.Transport;
+import dev.ferry.spi.TransportContext;
+import dev.ferry.spi.TransportFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running bus: wires the parts, starts listeners, and implements {@link MessageBus}. */
+public final class FerryRuntime implements MessageBus {
+  private static final Logger log = LoggerFactory.getLogger(FerryRuntime.class);
+
+  private final RuntimeParts parts;
+  private final Transport transport;
+  private final HostExecutors executors;
+  private final List<Listener> listeners = new ArrayList<>();
+  private final RequestReplies requests;
+  private final DeadLettersView deadLetters;
+  private Listener replyListener;
+  private Address replyAddress;
+  private volatile boolean closed;
+
+  private FerryRuntime(RuntimeParts parts, Transport transport, HostExecutors executors) {
+    this.parts = parts;
+    this.transport = transport;
+    this.executors = executors;
+    this.requests = new RequestReplies(parts, executors.scheduler());
+    this.deadLetters = new DeadLettersView(parts);
+  }
+
+  /** Builds and starts a bus; on failure, releases whatever had started and rethrows. */
+  public static FerryRuntime start(BusSpec spec) {
+    RuntimeSettings settings = RuntimeSettings.from(spec.config());
+    MessageTypes types = new MessageTypes();
+    spec.messageTypes().forEach((alias, type) -> types.register(alias, type));
+    spec.annotatedTypes().forEach(types::register);
+    HandlerRegistry handlers = registerHandlers(spec);
+    handlers.handledTypes().forEach(types::aliasOf);
+
+    Map<String, Address> rules = new LinkedHashMap<>();
+    List<String> configured = spec.config().get(FerryKeys.ROUTES);
+    for (String pair : configured == null ? List.<String>of() : configured) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigurationException("ferry.routes entry '" + pair + "' is not alias=address");
+      }
+      rules.put(pair.substring(0, eq).trim(), parseAddress(pair.substring(eq + 1).trim()));
+    }
+    spec.routes().forEach((type, address) -> rules.put(types.aliasOf(type), parseAddress(address)));
+
+    Transport transport =
+        spec.transport() != null ? spec.transport() : loadTransport(spec, settings);
+    if (!transport.name().equals(settings.transport())) {
+      settings = withTransport(settings, transport.name());
+    }
+    HostExecutors executors = spec.executors() != null ? spec.executors() : new SeExecutors();
+    EnvelopeStore store =
+        spec.store() != null
+            ? spec.store()
+            : new InMemoryEnvelopeStore(
+                spec.config().require(FerryKeys.MEMORY_OUTBOX_CAPACITY),
+                spec.config().require(FerryKeys.MEMORY_INBOX_CAPACITY),
+                spec.config().require(FerryKeys.MEMORY_DEAD_LETTER_CAPACITY),
+                settings.sendTimeout());
+    Router router = new Router(types, rules, settings.transport(), settings.serviceName());
+    Counters counters = new Counters();
+    Observers observers = new Observers(spec.observers());
+    Outbox outbox = new Outbox(settings, transport, store, executors, counters, observers);
+    ErrorPolicy fallback =
+        spec.defaultPolicy() != null ? spec.defaultPolicy() : ErrorPolicy.defaultPolicy();
+    RuntimeParts parts =
+        new RuntimeParts(
+            settings,
+            types,
+            handlers,
+            router,
+            spec.serializer() != null ? spec.serializer() : new JacksonSerializer(),
+            store,
+            transport.capabilities(),
+            new FailurePlan(spec.errorPolicies(), fallback),
+            counters,
+            observers,
+            outbox);
+    FerryRuntime runtime = new FerryRuntime(parts, transport, executors);
+    try {
+      runtime.startParts(spec);
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    } catch (Exception e) {
+      runtime.close();
+      throw new FerryException("Cannot start the bus: " + e.getMessage(), e);
+    }
+    return runtime;
+  }
+
+  private static RuntimeSettings withTransport(RuntimeSettings s, String name) {
+    return new RuntimeSettings(
+        s.serviceName(),
+        s.nodeId(),
+        name,
+        s.listenerConcurrency(),
+        s.listenerPrefetch(),
+        s.listenerMaxBatch(),
+        s.durableInbox(),
+        s.senderBatchSize(),
+        s.senderBuffer(),
+        s.sendTimeout(),
+        s.circuitBreakerFailures(),
+        s.circuitBreakerProbeInterval(),
+        s.requestTimeout(),
+        s.requestMaxPending(),
+        s.outboxLease(),
+        s.outboxPollInterval(),
+        s.outboxBatchSize(),
+        s.nativeDeadLetter(),
+        s.shutdownTimeout());
+  }
+
+  private static Address parseAddress(String text) {
+    try {
+      return Address.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("Invalid route address: " + e.getMessage(), e);
+    }
+  }
+
+  private static HandlerRegistry registerHandlers(BusSpec spec) {
+    HandlerRegistry handlers = new HandlerRegistry();
+    spec.handlerInstances().forEach(handlers::registerInstance);
+    for (BusSpec.ExplicitHandler<?> h : spec.explicitHandlers()) {
+      registerExplicit(handlers, h);
+    }
+    List<Class<?>> classes = new ArrayList<>(spec.handlerClasses());
+    List<String> packages = spec.config().get(FerryKeys.SCAN_PACKAGES);
+    if (packages != null && !packages.isEmpty()) {
+      ClassLoader cl = Thread.currentThread().getContextClassLoader();
+      classes.addAll(
+          ClasspathScanner.handlerClasses(
+              cl != null ? cl : FerryRuntime.class.getClassLoader(), packages));
+    }
+    for (Class<?> c : classes.stream().distinct().toList()) {
+      handlers.registerInstance(spec.handlerFactory().apply(c));
+    }
+    return handlers;
+  }
+
+  private static <T> void registerExplicit(HandlerRegistry handlers, BusSpec.ExplicitHandler<T> h) {
+    handlers.register(h.type(), h.handler(), h.name());
+  }
+
+  private static Transport loadTransport(BusSpec spec, RuntimeSettings settings) {
+    List<String> known = new ArrayList<>();
+    for (TransportFactory f :
+        ServiceLoader.load(TransportFactory.class, FerryRuntime.class.getClassLoader())) {
+      if (f.name().equals(settings.transport())) {
+        return f.create(spec.config());
+      }
+      known.add(f.name());
+    }
+    throw new ConfigurationException(
+        "ferry.transport is '"
+            + settings.transport()
+            + "' but no such transport is on the"
+            + " classpath (available: "
+            + known
+            + "). Add its module, e.g. ferry-adapter-jms.");
+  }
+
+  private void startParts(BusSpec spec) throws Exception {
+    RuntimeSettings s = parts.settings;
+    parts.store.start(s.nodeId());
+    transport.start(new TransportContext(s.serviceName(), s.nodeId(), spec.config(), executors));
+    parts.outbox.start();
+    ListenerSettings ls =
+        new ListenerSettings(
+            s.listenerConcurrency(),
+            s.listenerPrefetch(),
+            s.listenerMaxBatch(),
+            parts.store.durable() && s.durableInbox(),
+            false);
+    for (Address endpoint : parts.router.listeningEndpoints(parts.handlers).keySet()) {
+      listeners.add(transport.listen(endpoint, ls, new Pipeline(endpoint, parts)));
+    }
+    log.info(
+        "Ferry bus '{}' started: node {}, transport {}, store {}, {} listener(s)",
+        s.serviceName(),
+        s.nodeId(),
+        transport.name(),
+        parts.store.durable() ? parts.store.getClass().getSimpleName() : "in-memory",
+        listeners.size());
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new FerryException("The bus '" + parts.settings.serviceName() + "' is closed");
+    }
+  }
+
+  private CompletionStage<Void> submit(OutgoingEnvelope outgoing) {
+    checkOpen();
+    try {
+      parts.outbox.submit(List.of(outgoing));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new FerryException("Cannot store outgoing message: " + e.getMessage(), e);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> send(Object message, DeliveryOptions options) {
+    return submit(parts.factory.create(message, Mode.SEND, options, null, null));
+  }
+
+  @Override
+  public CompletionStage<Void> publish(Object message, DeliveryOptions options) {
+    return submit(parts.factory.create(message, Mode.PUBLISH, options, null, null));
+  }
+
+  @Override
+  public CompletionStage<Void> schedule(Object message, Instant at, DeliveryOptions options) {
+    return submit(parts.factory.create(message, Mode.SEND, options, null, at));
+  }
+
+  @Override
+  public <R> CompletionStage<R> request(Object message, Class<R> replyType) {
+    return request(message, replyType, parts.settings.requestTimeout(), DeliveryOptions.none());
+  }
+
+  @Override
+  public <R> CompletionStage<R> request(
+      Object message, Class<R> replyType, Duration timeout, DeliveryOptions options) {
+    checkOpen();
+    Address replies = ensureReplyListener();
+    OutgoingEnvelope base = parts.factory.create(message, Mode.SEND, options, null, null);
+    Envelope envelope =
+        base.envelope().toBuilder()
+            .replyTo(replies.toString())
+            .replyType(parts.types.aliasOf(replyType))
+            .build();
+    CompletableFuture<R> future = requests.register(envelope.id(), replyType, timeout);
+    try {
+      submit(new OutgoingEnvelope(envelope, base.destination(), base.dueAt()));
+    } catch (RuntimeException e) {
+      requests.fail(envelope.id(), e);
+    }
+    return future;
+  }
+
+  private synchronized Address ensureReplyListener() {
+    if (replyListener == null) {
+      replyAddress = transport.replyAddress(parts.settings.nodeId());
+      ListenerSettings ls =
+          new ListenerSettings(1, parts.settings.listenerPrefetch(), 16, false, false);
+      try {
+        replyListener = transport.listen(replyAddress, ls, requests);
+      } catch (Exception e) {
+        throw new FerryException("Cannot listen for replies on " + replyAddress, e);
+      }
+    }
+    return replyAddress;
+  }
+
+  @Override
+  public CompletionStage<Void> invoke(Object message) {
+    return invoke(message, Object.class).thenApply(r -> null);
+  }
+
+  @Override
+  public <R> CompletionStage<R> invoke(Object message, Class<R> resultType) {
+    checkOpen();
+    Envelope envelope = Pipeline.localEnvelope(parts, message);
+    try {
+      Object result = Pipeline.invokeLocally(parts, message, envelope);
+      if (result != null && !resultType.isInstance(result)) {
+        return CompletableFuture.failedFuture(
+            new FerryException(
+                "Handler returned "
+                    + result.getClass().getName()
+                    + ", not "
+                    + resultType.getName()));
+      }
+      return CompletableFuture.completedFuture(resultType.cast(result));
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public DeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  @Override
+  public BusMetrics metrics() {
+    return parts.counters.snapshot();
+  }
+
+  @Override
+  public String describeRouting() {
+    return parts.router.describe(parts.handlers);
+  }
+
+  @Override
+  public String serviceName() {
+    return parts.settings.serviceName();
+  }
+
+  /** Whether the circuit to a destination is open; for diagnostics. */
+  public boolean circuitOpen(Address destination) {
+    return parts.outbox.circuitOpen(parts.router.qualify(destination, "circuitOpen"));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Duration timeout = parts.settings.shutdownTimeout();
+    for (Listener l : listeners) {
+      quietly(l::close, "listener " + l.source());
+    }
+    if (replyListener != null) {
+      quietly(replyListener::close, "reply listener");
+    }
+    requests.failAll(new FerryException("The bus is closing"));
+    parts.outbox.close(timeout);
+    quietly(transport::close, "transport");
+    quietly(parts.store::close, "store");
+    if (executors.ownsExecutors()) {
+      executors.scheduler().shutdownNow();
+    }
+    log.info("Ferry bus '{}' stopped", parts.settings.serviceName());
+  }
+
+  private static void quietly(Runnable r, String what) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("Closing {} failed", what, e);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.ferry.internal.runtime;
+
+import dev.ferry.Address;
+import dev.ferry.spi.EnvelopeStore;
+import dev.ferry.spi.HostExecutors;
+import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.Transport;
+import dev.ferry.spi.UnitOfWork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending side. Outgoing envelopes are first stored (in the caller's unit of work when there is
+ * one), then handed to per-destination agents right after commit; a relay polls the store for
+ * anything left behind (a failed send, a crashed node's expired lease, a scheduled message that
+ * became due) and feeds the same agents.
+ */
+final class Outbox {
+  private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+  private final RuntimeSettings settings;
+  private final Transport transport;
+  private final EnvelopeStore store;
+  private final HostExecutors executors;
+  private final Counters counters;
+  private final Observers observers;
+  private final Map<Address, DestinationAgent> agents = new ConcurrentHashMap<>();
+  private final List<ExecutorService> agentThreads = new ArrayList<>();
+  private ScheduledFuture<?> relay;
+  private volatile boolean closed;
+
+  Outbox(
+      RuntimeSettings settings,
+      Transport transport,
+      EnvelopeStore store,
+      HostExecutors executors,
+      Counters counters,
+      Observers observers) {
+    this.settings = settings;
+    this.transport = transport;
+    this.store = store;
+    this.executors = executors;
+    this.counters = counters;
+    this.observers = observers;
+  }
+
+  void start() {
+    long every = settings.outboxPollInterval().toMillis();
+    relay =
+        executors
+            .scheduler()
+            .scheduleWithFixedDelay(this::relayOnce, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Stores envelopes in {@code uow}; they are dispatched when it commits. */
+  void enlist(UnitOfWork uow, List<OutgoingEnvelope> envelopes) throws Exception {
+    if (envelopes.isEmpty()) {
+      return;
+    }
+    Instant now = Instant.now();
+    List<OutgoingEnvelope> immediate = new ArrayList<>(envelopes.size());
+    List<OutgoingEnvelope> later = new ArrayList<>(0);
+    for (OutgoingEnvelope o : envelopes) {
+      (o.dueAt() != null && o.dueAt().isAfter(now) ? later : immediate).add(o);
+    }
+    if (!immediate.isEmpty()) {
+      store.storeOutgoing(uow, immediate, settings.nodeId(), now.plus(settings.outboxLease()));
+      uow.afterCommit(() -> dispatch(immediate));
+    }
+    if (!later.isEmpty()) {
+      // Unowned: whichever node's relay finds them due sends them.
+      store.storeOutgoing(uow, later, null, null);
+    }
+    uow.afterCommit(
+        () -> {
+          counters.sent.add(envelopes.size());
+          envelopes.forEach(observers::sent);
+        });
+  }
+
+  /** Stores envelopes in the caller's transaction if one is open, else in a new one. */
+  void submit(List<OutgoingEnvelope> envelopes) throws Exception {
+    var ambient = store.currentTransaction();
+    if (ambient.isPresent()) {
+      enlist(ambient.get(), envelopes);
+    } else {
+      store.inTransaction(
+          uow -> {
+            enlist(uow, envelopes);
+            return null;
+          });
+    }
+  }
+
+  /**
+   * Hands committed envelopes (owned by this node) to their agents; returns false if some were
+   * refused (buffer full or circuit open) and left to the relay.
+   */
+  boolean dispatch(List<OutgoingEnvelope> envelopes) {
+    boolean[] allTaken = {true};
+    Map<Address, List<OutgoingEnvelope>> byDestination = new LinkedHashMap<>();
+    for (OutgoingEnvelope o : envelopes) {
+      byDestination.computeIfAbsent(o.destination(), k -> new ArrayList<>()).add(o);
+    }
+    byDestination.forEach(
+        (destination, list) -> {
+          List<OutgoingEnvelope> rejected = agent(destination).offer(list);
+          if (!rejected.isEmpty()) {
+            allTaken[0] = false;
+            release(rejected, Instant.now().plus(settings.outboxPollInterval()));
+          }
+        });
+    return allTaken[0];
+  }
+
+  private DestinationAgent agent(Address destination) {
+    return agents.computeIfAbsent(
+        destination,
+        d -> {
+          DestinationAgent a =
+              new DestinationAgent(
+                  d,
+                  transport,
+                  store,
+                  settings.nodeId(),
+                  settings.senderBuffer(),
+                  settings.senderBatchSize(),
+                  settings.circuitBreakerFailures(),
+                  settings.circuitBreakerProbeInterval(),
+                  counters,
+                  observers);
+          ExecutorService thread = executors.workers("ferry-send-" + d.name(), 1);
+          synchronized (agentThreads) {
+            agentThreads.add(thread);
+          }
+          thread.execute(a);
+          return a;
+        });
+  }
+
+  /** Whether the circuit to a destination is open (for diagnostics and tests). */
+  boolean circuitOpen(Address destination) {
+    DestinationAgent a = agents.get(destination);
+    return a != null && a.isOpen();
+  }
+
+  void relayOnce() {
+    if (closed) {
+      return;
+    }
+    try {
+      for (int round = 0; round < 100 && !closed; round++) {
+        List<OutgoingEnvelope> claimed =
+            store.claimOutgoing(
+                settings.nodeId(),
+                settings.outboxBatchSize(),
+                Instant.now(),
+                settings.outboxLease());
+        if (claimed.isEmpty()) {
+          return;
+        }
+        boolean allTaken = dispatch(claimed);
+        if (!allTaken || claimed.size() < settings.outboxBatchSize()) {
+          return;
+        }
+      }
+    } catch (Exception e) {
+      log.warn("Outbox relay failed to claim messages; it retries on its next run", e);
+    }
+  }
+
+  private void release(List<OutgoingEnvelope> envelopes, Instant notBefore) {
+    try {
+      store.releaseOutgoing(
+          settings.nodeId(), envelopes.stream().map(OutgoingEnvelope::id).toList(), notBefore);
+    } catch (Exception e) {
+      log.warn("Could not release {} message(s); their lease will expire", envelopes.size(), e);
+    }
+  }
+
+  void close(Duration timeout) {
+    closed = true;
+    if (relay != null) {
+      relay.cancel(false);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (DestinationAgent a : agents.values()) {
+      a.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+    if (executors.ownsExecutors()) {
+      synchronized (agentThreads) {
+        agentThreads.forEach(ExecutorService::shutdownNow);
+      }
+    }
+  }
+}

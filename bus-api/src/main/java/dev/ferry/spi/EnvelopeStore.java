@@ -1,0 +1,99 @@
+package dev.ferry.spi;
+
+import dev.ferry.DeadLetter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durability: the outbox, the inbox, scheduled messages and dead letters. The default keeps them in
+ * bounded memory (nothing survives a restart); {@code outbox-jdbi} keeps them in PostgreSQL.
+ *
+ * <p>Outgoing rows carry an owner (a node id) and a lease. Rows stored through a unit of work are
+ * owned by the storing node, which sends them right after commit; the relay of any node claims rows
+ * whose lease has expired. Deleting and releasing are fenced: they only touch rows still owned by
+ * the caller, so a node whose lease was taken over cannot disturb the new owner.
+ */
+public interface EnvelopeStore extends AutoCloseable {
+
+  /** True if stored envelopes survive a crash. */
+  boolean durable();
+
+  /** Prepares the store (schema, pools). Called once before use. */
+  default void start(String nodeId) throws Exception {}
+
+  /**
+   * Runs {@code work} in a new transaction and commits it, then runs the after-commit actions. On
+   * an exception it rolls back and rethrows.
+   */
+  <T> T inTransaction(TransactionalWork<T> work) throws Exception;
+
+  /**
+   * The transaction the caller has open on this thread and this store can join (a JDBI transaction
+   * bound by the store's integration, or an active JTA transaction), if any.
+   */
+  Optional<UnitOfWork> currentTransaction();
+
+  // ---- outbox ----
+
+  /** Stores envelopes in the unit of work, owned by {@code owner} until {@code leaseUntil}. */
+  void storeOutgoing(
+      UnitOfWork uow, Collection<OutgoingEnvelope> envelopes, String owner, Instant leaseUntil)
+      throws Exception;
+
+  /**
+   * Claims up to {@code limit} outgoing envelopes that are due at {@code now} and unowned or whose
+   * lease expired, for {@code owner} until {@code now + lease}. Never holds a lock after returning.
+   */
+  List<OutgoingEnvelope> claimOutgoing(String owner, int limit, Instant now, Duration lease)
+      throws Exception;
+
+  /** Deletes sent envelopes still owned by {@code owner}; returns how many were deleted. */
+  int deleteOutgoing(String owner, Collection<String> ids) throws Exception;
+
+  /**
+   * Gives envelopes back (a send failed): unowned, and not due before {@code notBefore}. Only rows
+   * still owned by {@code owner} are touched.
+   */
+  int releaseOutgoing(String owner, Collection<String> ids, Instant notBefore) throws Exception;
+
+  /** How many outgoing envelopes are waiting (for metrics and tests). */
+  long outgoingCount() throws Exception;
+
+  // ---- inbox ----
+
+  /**
+   * Records that {@code messageId} is being handled at {@code endpoint} in this unit of work.
+   * Returns false if it was handled before (a duplicate to skip). Two transactions racing on the
+   * same id must not both get true.
+   */
+  boolean recordIncoming(UnitOfWork uow, String endpoint, String messageId) throws Exception;
+
+  // ---- dead letters ----
+
+  /** Stores a dead letter in its own transaction. */
+  void storeDeadLetter(DeadLetter deadLetter) throws Exception;
+
+  /** Newest first; {@code endpoint} null means all. */
+  List<DeadLetter> deadLetters(String endpoint, int limit) throws Exception;
+
+  Optional<DeadLetter> deadLetter(String id) throws Exception;
+
+  /** Deletes a dead letter within the unit of work (used to replay atomically). */
+  boolean deleteDeadLetter(UnitOfWork uow, String id) throws Exception;
+
+  long deadLetterCount() throws Exception;
+
+  long purgeDeadLetters() throws Exception;
+
+  @Override
+  default void close() {}
+
+  /** Work run inside a store transaction. */
+  @FunctionalInterface
+  interface TransactionalWork<T> {
+    T run(UnitOfWork uow) throws Exception;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.ferry.spi;
+
+import dev.ferry.Address;
+
+/** A running receiver of one source address. */
+public interface Listener extends AutoCloseable {
+
+  Address source();
+
+  /** Stops taking new deliveries; in-flight ones finish. Used for back pressure. */
+  void pause();
+
+  void resume();
+
+  /** Stops receiving and waits for in-flight deliveries to settle. */
+  @Override
+  void close();
+}

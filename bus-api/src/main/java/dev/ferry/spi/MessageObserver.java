@@ -1,0 +1,32 @@
+package dev.ferry.spi;
+
+import dev.ferry.Address;
+import dev.ferry.DeadLetter;
+import dev.ferry.Envelope;
+
+/**
+ * Sees what the runtime does with each message, for tracking in tests, metrics and tracing.
+ * Callbacks run on the runtime's threads and must be quick and never throw.
+ */
+public interface MessageObserver {
+
+  /** The envelope was accepted for sending (stored in the outbox). */
+  default void sent(OutgoingEnvelope outgoing) {}
+
+  /** The transport accepted the envelope. */
+  default void delivered(OutgoingEnvelope outgoing) {}
+
+  /** A handler attempt is about to start. */
+  default void received(Envelope envelope, Address endpoint, int attempt) {}
+
+  /** The handlers ran and their unit of work committed. */
+  default void handled(Envelope envelope, Address endpoint) {}
+
+  /** A handler attempt failed. */
+  default void failed(Envelope envelope, Address endpoint, Throwable failure, int attempt) {}
+
+  default void deadLettered(DeadLetter deadLetter) {}
+
+  /** Dropped without handling: expired, discarded by policy, or a duplicate. */
+  default void dropped(Envelope envelope, Address endpoint, String reason) {}
+}
