@@ -105,7 +105,14 @@ final class LocalListener implements Listener {
       switch (s.outcome()) {
         case COMPLETE -> {}
         case REQUEUE ->
-            requeueLater(new Entry(entry.envelope(), entry.deliveries() + 1), s.delay());
+            requeueLater(
+                s.failedAttempts() < 0
+                    ? new Entry(entry.envelope(), entry.deliveries() + 1)
+                    // The local broker can rewrite the message: carry the exact count and
+                    // restart the delivery count, so the error policy continues exactly.
+                    : new Entry(
+                        entry.envelope().toBuilder().attempts(s.failedAttempts()).build(), 0),
+                s.delay());
         case DEAD_LETTER ->
             log.error(
                 "The local transport has no native dead-letter queue; message {} dropped: {}",

@@ -233,7 +233,7 @@ final class Pipeline implements DeliveryHandler {
             e.id(),
             endpointText,
             storeFailure);
-        return Settlement.requeue(INFRASTRUCTURE_BACKOFF);
+        return Settlement.requeue(INFRASTRUCTURE_BACKOFF, -1);
       }
     }
   }
@@ -254,7 +254,7 @@ final class Pipeline implements DeliveryHandler {
           Thread.sleep(delay.toMillis());
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          return Settlement.requeue(Duration.ZERO);
+          return Settlement.requeue(Duration.ZERO, failuresSoFar);
         }
         return null;
       case REQUEUE:
@@ -265,7 +265,7 @@ final class Pipeline implements DeliveryHandler {
             e.messageType(),
             failuresSoFar,
             failure.toString());
-        return Settlement.requeue(Duration.ZERO);
+        return Settlement.requeue(Duration.ZERO, failuresSoFar);
       case SCHEDULE_RETRY:
         parts.counters.retries.increment();
         return scheduleRetry(r, failure, FailurePlan.delayOf(step), failuresSoFar);
@@ -298,7 +298,7 @@ final class Pipeline implements DeliveryHandler {
           "Could not schedule a retry of {}; the transport will redeliver it",
           e.id(),
           storeFailure);
-      return Settlement.requeue(INFRASTRUCTURE_BACKOFF);
+      return Settlement.requeue(INFRASTRUCTURE_BACKOFF, -1);
     }
     log.info(
         "Scheduled a retry of {} ({}) at {} after: {}",
@@ -365,7 +365,7 @@ final class Pipeline implements DeliveryHandler {
           "Could not store dead letter for {}; the transport will redeliver it",
           e.id(),
           storeFailure);
-      return Settlement.requeue(INFRASTRUCTURE_BACKOFF);
+      return Settlement.requeue(INFRASTRUCTURE_BACKOFF, -1);
     }
     parts.counters.deadLettered.increment();
     parts.observers.deadLettered(dl);

@@ -1,0 +1,250 @@
+package dev.ferry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.conformance.TestMessages.Ping;
+import dev.ferry.conformance.TestMessages.Work;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Each error policy step, and how policies are chosen. */
+class ErrorPolicyTest {
+  private MessageBus bus;
+  private final List<Integer> attempts = new CopyOnWriteArrayList<>();
+  private final List<Instant> times = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() {
+    if (bus != null) {
+      bus.close();
+    }
+  }
+
+  /** A bus whose Ping handler fails {@code failures} times with {@code error}, then succeeds. */
+  private MessageBus failing(int failures, RuntimeException error, BusBuilder b) {
+    AtomicInteger calls = new AtomicInteger();
+    bus =
+        b.localBroker(UUID.randomUUID().toString())
+            .handle(
+                Ping.class,
+                (m, ctx) -> {
+                  attempts.add(ctx.attempt());
+                  times.add(Instant.now());
+                  if (calls.incrementAndGet() <= failures) {
+                    throw error;
+                  }
+                  return null;
+                })
+            .build();
+    return bus;
+  }
+
+  private void sendAndWait(MessageBus bus, int handledOrDead) {
+    bus.send(new Ping(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                bus.metrics().handled() + bus.metrics().deadLettered() + bus.metrics().discarded()
+                    >= handledOrDead);
+  }
+
+  @Test
+  void defaultIsThreeImmediateRetriesThenDeadLetter() {
+    failing(100, new IllegalStateException("boom"), MessageBus.builder());
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2, 3, 4);
+    assertThat(bus.metrics().deadLettered()).isEqualTo(1);
+    assertThat(bus.metrics().retries()).isEqualTo(3);
+  }
+
+  @Test
+  void retrySucceedsWithinItsBudget() {
+    failing(
+        2,
+        new IllegalStateException("flaky"),
+        MessageBus.builder()
+            .onError(ErrorPolicy.on(IllegalStateException.class).retry(2).thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2, 3);
+    assertThat(bus.metrics().handled()).isEqualTo(1);
+    assertThat(bus.deadLetters().count()).isZero();
+  }
+
+  @Test
+  void backoffWaitsLongerEachTime() {
+    failing(
+        3,
+        new IllegalStateException("slow down"),
+        MessageBus.builder()
+            .onError(
+                ErrorPolicy.on(IllegalStateException.class)
+                    .thenBackoff(3, Duration.ofMillis(100), Duration.ofSeconds(1))
+                    .thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2, 3, 4);
+    long first = Duration.between(times.get(0), times.get(1)).toMillis();
+    long third = Duration.between(times.get(2), times.get(3)).toMillis();
+    assertThat(first).isBetween(50L, 400L); // 100ms with jitter in its upper half
+    assertThat(third).isBetween(200L, 1000L); // 400ms with jitter
+  }
+
+  @Test
+  void retryAfterFixedDelays() {
+    failing(
+        1,
+        new IllegalStateException("later"),
+        MessageBus.builder()
+            .onError(
+                ErrorPolicy.on(IllegalStateException.class)
+                    .thenRetryAfter(Duration.ofMillis(250))
+                    .thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(Duration.between(times.get(0), times.get(1)).toMillis()).isGreaterThanOrEqualTo(240);
+  }
+
+  @Test
+  void requeueHandsTheMessageBackToTheTransport() {
+    failing(
+        2,
+        new IllegalStateException("requeue me"),
+        MessageBus.builder()
+            .onError(ErrorPolicy.on(IllegalStateException.class).thenRequeue(2).thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2, 3);
+    assertThat(bus.metrics().handled()).isEqualTo(1);
+  }
+
+  @Test
+  void requeueBudgetRunsOutIntoDeadLetter() {
+    failing(
+        100,
+        new IllegalStateException("never"),
+        MessageBus.builder()
+            .onError(
+                ErrorPolicy.on(IllegalStateException.class)
+                    .retry(1)
+                    .thenRequeue(2)
+                    .thenDeadLetter()));
+    sendAndWait(bus, 1);
+    // 1 + retry, then 2 requeues: 4 attempts in all, then the dead letter.
+    assertThat(attempts).containsExactly(1, 2, 3, 4);
+    assertThat(bus.deadLetters().list(1).get(0).attempts()).isEqualTo(4);
+  }
+
+  @Test
+  void scheduledRetryComesBackLaterWithItsAttemptCount() {
+    failing(
+        1,
+        new IllegalStateException("not yet"),
+        MessageBus.builder()
+            .outboxPollInterval(Duration.ofMillis(50))
+            .onError(
+                ErrorPolicy.on(IllegalStateException.class)
+                    .thenScheduleRetry(Duration.ofMillis(400))
+                    .thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2);
+    assertThat(Duration.between(times.get(0), times.get(1)).toMillis()).isGreaterThanOrEqualTo(390);
+  }
+
+  @Test
+  void discardDropsTheMessage() {
+    failing(
+        100,
+        new IllegalArgumentException("bad data"),
+        MessageBus.builder().onError(ErrorPolicy.on(IllegalArgumentException.class).discard()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1);
+    assertThat(bus.metrics().discarded()).isEqualTo(1);
+    assertThat(bus.deadLetters().count()).isZero();
+  }
+
+  @Test
+  void policyMatchesOnTheCauseChain() {
+    failing(
+        100,
+        new UncheckedIOException(new IOException("disk")),
+        MessageBus.builder().onError(ErrorPolicy.on(IOException.class).discard()));
+    sendAndWait(bus, 1);
+    assertThat(bus.metrics().discarded()).isEqualTo(1);
+  }
+
+  @Test
+  void messageScopedPolicyWinsOverGeneralOne() {
+    failing(
+        100,
+        new IllegalStateException("x"),
+        MessageBus.builder()
+            .onError(ErrorPolicy.on(RuntimeException.class).retry(5).thenDeadLetter())
+            .onError(ErrorPolicy.on(RuntimeException.class).forMessages(Ping.class).discard()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1);
+    assertThat(bus.metrics().discarded()).isEqualTo(1);
+  }
+
+  @Test
+  void messageScopedPolicyDoesNotApplyToOtherTypes() {
+    AtomicInteger workAttempts = new AtomicInteger();
+    bus =
+        MessageBus.builder()
+            .localBroker(UUID.randomUUID().toString())
+            .onError(ErrorPolicy.on(RuntimeException.class).forMessages(Ping.class).discard())
+            .handle(
+                Work.class,
+                (m, ctx) -> {
+                  workAttempts.incrementAndGet();
+                  throw new IllegalStateException("work fails");
+                })
+            .build();
+    bus.send(new Work(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> bus.deadLetters().count() == 1);
+    assertThat(workAttempts.get()).isEqualTo(4);
+  }
+
+  @Test
+  void firstMatchingGeneralPolicyInRegistrationOrderWins() {
+    failing(
+        100,
+        new IllegalStateException("x"),
+        MessageBus.builder()
+            .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter())
+            .onError(ErrorPolicy.on(RuntimeException.class).discard()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2);
+    assertThat(bus.metrics().deadLettered()).isEqualTo(1);
+  }
+
+  @Test
+  void replacedDefaultPolicyApplies() {
+    failing(
+        100,
+        new IllegalStateException("x"),
+        MessageBus.builder()
+            .defaultErrorPolicy(ErrorPolicy.on(Throwable.class).retry(1).thenDiscard()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2);
+    assertThat(bus.metrics().discarded()).isEqualTo(1);
+  }
+
+  @Test
+  void deadLetterCanBeReplayedAfterTheCauseIsFixed() {
+    failing(4, new IllegalStateException("db down"), MessageBus.builder());
+    sendAndWait(bus, 1);
+    DeadLetter dl = bus.deadLetters().list(1).get(0);
+    assertThat(bus.deadLetters().replay(dl.id())).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> bus.metrics().handled() == 1);
+    assertThat(bus.deadLetters().count()).isZero();
+    assertThat(attempts).containsExactly(1, 2, 3, 4, 1);
+    assertThat(bus.deadLetters().replay(dl.id())).isFalse();
+  }
+}
