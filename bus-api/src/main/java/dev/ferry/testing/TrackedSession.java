@@ -7,10 +7,8 @@ import dev.ferry.MessageType;
 import dev.ferry.spi.OutgoingEnvelope;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** What one tracked action caused; see {@link MessageTracking}. */
@@ -37,8 +35,11 @@ public final class TrackedSession {
   /** Outgoing ids stored but not yet accepted by the transport. */
   private final Set<String> pendingSends = new HashSet<>();
 
-  /** Envelope ids delivered to a queue or subscription and not yet picked up there. */
-  private final Map<String, Integer> awaitingReceipt = new HashMap<>();
+  /** Envelope ids delivered to a queue and not yet picked up there. */
+  private final Set<String> awaitingReceipt = new HashSet<>();
+
+  /** Envelope ids picked up by a listener (possibly before their delivery was reported). */
+  private final Set<String> pickedUp = new HashSet<>();
 
   private int activeAttempts;
   private long lastEventNanos = System.nanoTime();
@@ -71,14 +72,16 @@ public final class TrackedSession {
   synchronized void onDelivered(OutgoingEnvelope o) {
     pendingSends.remove(o.id());
     Address d = o.destination();
-    if (d.kind() != Address.Kind.TOPIC && !d.name().startsWith("ferry.replies.")) {
-      awaitingReceipt.merge(o.envelope().id(), 1, Integer::sum);
+    boolean oneReceiver = d.kind() != Address.Kind.TOPIC && !d.name().startsWith("ferry.replies.");
+    if (oneReceiver && !pickedUp.contains(o.envelope().id())) {
+      awaitingReceipt.add(o.envelope().id());
     }
     record("delivered", o.envelope(), d, null);
   }
 
   private void pickedUp(Envelope e) {
-    awaitingReceipt.computeIfPresent(e.id(), (k, n) -> n <= 1 ? null : n - 1);
+    pickedUp.add(e.id());
+    awaitingReceipt.remove(e.id());
   }
 
   synchronized void onReceived(Envelope e, Address endpoint, int attempt) {

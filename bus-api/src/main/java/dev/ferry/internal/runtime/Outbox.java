@@ -73,6 +73,12 @@ final class Outbox {
     for (OutgoingEnvelope o : envelopes) {
       (o.dueAt() != null && o.dueAt().isAfter(now) ? later : immediate).add(o);
     }
+    // Observers hear of the send before the dispatch can report its delivery.
+    uow.afterCommit(
+        () -> {
+          counters.sent.add(envelopes.size());
+          envelopes.forEach(observers::sent);
+        });
     if (!immediate.isEmpty()) {
       store.storeOutgoing(uow, immediate, settings.nodeId(), now.plus(settings.outboxLease()));
       uow.afterCommit(() -> dispatch(immediate));
@@ -81,11 +87,6 @@ final class Outbox {
       // Unowned: whichever node's relay finds them due sends them.
       store.storeOutgoing(uow, later, null, null);
     }
-    uow.afterCommit(
-        () -> {
-          counters.sent.add(envelopes.size());
-          envelopes.forEach(observers::sent);
-        });
   }
 
   /** Stores envelopes in the caller's transaction if one is open, else in a new one. */
