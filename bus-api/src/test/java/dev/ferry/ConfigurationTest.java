@@ -1,0 +1,90 @@
+package dev.ferry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.config.ConfigKey;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.FerryKeys;
+import dev.ferry.docs.ConfigReference;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigurationTest {
+
+  @Test
+  void referenceDocumentMatchesTheDeclarations() throws Exception {
+    ConfigReference.check("core", FerryKeys.all(), BusBuilder.class);
+  }
+
+  @Test
+  void explicitValuesWinOverSystemPropertiesOverPropertiesFile() {
+    // ferry.properties on the test classpath sets ferry.service-name=from-file and
+    // ferry.request.timeout=5s; MicroProfile Config (SmallRye, test scope) also sees both.
+    assertThat(FerryConfig.of(Map.of()).get(FerryKeys.SERVICE_NAME)).isEqualTo("from-file");
+    System.setProperty("ferry.service-name", "from-system");
+    try {
+      assertThat(FerryConfig.of(Map.of()).get(FerryKeys.SERVICE_NAME)).isEqualTo("from-system");
+      assertThat(
+              FerryConfig.of(Map.of("ferry.service-name", "explicit")).get(FerryKeys.SERVICE_NAME))
+          .isEqualTo("explicit");
+    } finally {
+      System.clearProperty("ferry.service-name");
+    }
+    assertThat(FerryConfig.of(Map.of()).get(FerryKeys.REQUEST_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void microProfileConfigIsASourceWhenPresent() {
+    assertThat(FerryConfig.of(Map.of()).raw("ferry.test.mp-only")).hasValue("from-microprofile");
+  }
+
+  @Test
+  void defaultsApplyWhenNothingIsSet() {
+    FerryConfig c = FerryConfig.of(Map.of());
+    assertThat(c.get(FerryKeys.TRANSPORT)).isEqualTo("local");
+    assertThat(c.get(FerryKeys.LISTENER_CONCURRENCY)).isEqualTo(4);
+    assertThat(c.get(FerryKeys.NODE_ID)).isNull();
+  }
+
+  @Test
+  void durationsAcceptIsoAndShortForms() {
+    assertThat(ConfigKey.Type.DURATION.parser().apply("PT2S")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ConfigKey.Type.DURATION.parser().apply("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(ConfigKey.Type.DURATION.parser().apply("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ConfigKey.Type.LIST.parser().apply(" a, b ,,c")).isEqualTo(List.of("a", "b", "c"));
+  }
+
+  @Test
+  void invalidValuesNameTheKey() {
+    FerryConfig c = FerryConfig.of(Map.of("ferry.sender.timeout", "soon"));
+    assertThatThrownBy(() -> c.get(FerryKeys.SEND_TIMEOUT))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("ferry.sender.timeout (duration): 'soon'");
+    assertThatThrownBy(() -> MessageBus.builder().listenerConcurrency(-1).build())
+        .hasMessageContaining("ferry.listener.concurrency");
+  }
+
+  @Test
+  void environmentVariableNamesFollowMicroProfile() {
+    assertThat(FerryKeys.LISTENER_CONCURRENCY.environmentVariable())
+        .isEqualTo("FERRY_LISTENER_CONCURRENCY");
+  }
+
+  @Test
+  void prefixLookupMergesSources() {
+    FerryConfig c = FerryConfig.of(Map.of("ferry.endpoint.orders.concurrency", "8"));
+    assertThat(c.withPrefix("ferry.endpoint."))
+        .containsEntry("ferry.endpoint.orders.concurrency", "8");
+  }
+
+  @Test
+  void secretsAreFlaggedForTheReference() {
+    ConfigKey<String> secret = ConfigKey.secret("ferry.test.password", "A password.", "password");
+    assertThat(secret.secret()).isTrue();
+    assertThat(ConfigReference.render(List.of(secret), BusBuilder.class)).contains("never logged");
+  }
+}
