@@ -59,6 +59,34 @@ class ErrorPolicyTest {
   }
 
   @Test
+  void aPolicyIsASequenceOfSteps() {
+    // tag::policy[]
+    ErrorPolicy policy =
+        ErrorPolicy.on(java.sql.SQLTransientException.class, java.net.SocketTimeoutException.class)
+            .retry(2) // attempts 2 and 3 at once
+            .thenBackoff(3, Duration.ofMillis(100), Duration.ofSeconds(2)) // then 3 with backoff
+            .thenScheduleRetry(Duration.ofMinutes(1), Duration.ofMinutes(10)) // then later copies
+            .thenDeadLetter(); // then park it with the failure
+    // end::policy[]
+    assertThat(policy.steps())
+        .extracting(ErrorPolicy.Step::action)
+        .containsExactly(
+            ErrorPolicy.Action.RETRY,
+            ErrorPolicy.Action.RETRY,
+            ErrorPolicy.Action.RETRY_AFTER,
+            ErrorPolicy.Action.RETRY_AFTER,
+            ErrorPolicy.Action.RETRY_AFTER,
+            ErrorPolicy.Action.SCHEDULE_RETRY,
+            ErrorPolicy.Action.SCHEDULE_RETRY);
+    assertThat(policy.steps().get(4).delay()).isEqualTo(Duration.ofMillis(400));
+    assertThat(policy.terminal()).isEqualTo(ErrorPolicy.Action.DEAD_LETTER);
+    assertThat(
+            policy.matches(new RuntimeException(new java.sql.SQLTransientException()), Ping.class))
+        .isTrue();
+    assertThat(policy.matches(new IllegalStateException(), Ping.class)).isFalse();
+  }
+
+  @Test
   void defaultIsThreeImmediateRetriesThenDeadLetter() {
     failing(100, new IllegalStateException("boom"), MessageBus.builder());
     sendAndWait(bus, 1);
