@@ -83,6 +83,14 @@ final class Pipeline implements DeliveryHandler {
   /** Either a {@link Settlement} (nothing to handle) or a {@link Readable}. */
   private Object read(Delivery d) {
     Envelope e = d.envelope();
+    if (d.malformed() != null) {
+      return deadLetter(
+          d,
+          "malformed-headers",
+          new MalformedMessageException(
+              "Message " + e.id() + " has unreadable headers: " + d.malformed()),
+          1);
+    }
     if (e.messageType() == null || e.messageType().isBlank()) {
       return deadLetter(
           d,

@@ -1,0 +1,251 @@
+package dev.ferry.jms.internal;
+
+import dev.ferry.Address;
+import dev.ferry.Envelope;
+import dev.ferry.spi.Delivery;
+import dev.ferry.spi.DeliveryHandler;
+import dev.ferry.spi.HostExecutors;
+import dev.ferry.spi.Listener;
+import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.Settlement;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumer threads, each with its own transacted session, receiving with a timeout (a pull, which
+ * application servers allow where {@code setMessageListener} is forbidden). A thread receives only
+ * when it is free, and acknowledges by committing only after the pipeline settled: the inbox
+ * commit, when there is one, happens before.
+ *
+ * <p>A requeue is a copy sent back within the same transaction (carrying the attempt count, and
+ * delayed natively), so one message's requeue never redelivers its batch siblings; only a failure
+ * of the runtime itself rolls the batch back for redelivery by the broker.
+ */
+public final class JmsListener implements Listener {
+  private static final Logger log = LoggerFactory.getLogger(JmsListener.class);
+  private static final long RECEIVE_TIMEOUT_MS = 100;
+
+  private final JmsConnection connection;
+  private final Address source;
+  private final ListenerSettings settings;
+  private final DeliveryHandler handler;
+  private final String transportName;
+  private final CountDownLatch finished;
+  private ExecutorService workers;
+  private final HostExecutors executors;
+  private volatile boolean running = true;
+  private volatile boolean paused;
+
+  public JmsListener(
+      JmsConnection connection,
+      Address source,
+      ListenerSettings settings,
+      DeliveryHandler handler,
+      HostExecutors executors,
+      String transportName) {
+    if (source.kind() == Address.Kind.TOPIC) {
+      throw new IllegalArgumentException(
+          "Listen on a subscription of topic " + source.name() + ", not on the topic itself");
+    }
+    this.connection = connection;
+    this.source = source;
+    this.settings = settings;
+    this.handler = handler;
+    this.executors = executors;
+    this.transportName = transportName;
+    this.finished = new CountDownLatch(settings.concurrency());
+  }
+
+  public void start() {
+    workers = executors.workers("ferry-jms-" + source.name(), settings.concurrency());
+    for (int i = 0; i < settings.concurrency(); i++) {
+      workers.execute(this::consume);
+    }
+  }
+
+  private void consume() {
+    int failures = 0;
+    try {
+      while (running) {
+        Session session = null;
+        try {
+          session = connection.get().createSession(true, Session.SESSION_TRANSACTED);
+          MessageConsumer consumer = consumer(session);
+          MessageProducer requeuer = session.createProducer(null);
+          failures = 0;
+          while (running) {
+            if (paused) {
+              Thread.sleep(20);
+              continue;
+            }
+            receiveBatch(session, consumer, requeuer);
+          }
+        } catch (JMSException e) {
+          failures++;
+          if (running) {
+            connection.failed(e);
+            long wait = connection.backoff(failures).toMillis();
+            log.warn(
+                "Listener on {} lost its session ({}); retrying in {} ms",
+                source,
+                e.toString(),
+                wait);
+            Thread.sleep(wait);
+          }
+        } finally {
+          closeQuietly(session);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private MessageConsumer consumer(Session session) throws JMSException {
+    if (source.kind() == Address.Kind.QUEUE) {
+      return session.createConsumer(session.createQueue(source.name()));
+    }
+    Topic topic = session.createTopic(source.name());
+    return session.createSharedDurableConsumer(
+        topic, JmsDestinations.subscriptionName(source), JmsDestinations.selector(source));
+  }
+
+  private void receiveBatch(Session session, MessageConsumer consumer, MessageProducer requeuer)
+      throws JMSException, InterruptedException {
+    Message first = consumer.receive(RECEIVE_TIMEOUT_MS);
+    if (first == null) {
+      return;
+    }
+    List<Message> messages = new ArrayList<>(settings.maxBatch());
+    messages.add(first);
+    while (messages.size() < settings.maxBatch()) {
+      Message next = consumer.receiveNoWait();
+      if (next == null) {
+        break;
+      }
+      messages.add(next);
+    }
+    List<Delivery> deliveries = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      deliveries.add(read(m));
+    }
+    List<Settlement> settlements;
+    try {
+      settlements = handler.handle(deliveries);
+    } catch (RuntimeException | Error e) {
+      log.error("Handling a batch from {} failed; the broker will redeliver it", source, e);
+      session.rollback();
+      Thread.sleep(1000);
+      return;
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      Settlement s = settlements.get(i);
+      if (s.outcome() == Settlement.Outcome.REQUEUE && s.failedAttempts() < 0) {
+        // The runtime could not work (its store is down): let the broker redeliver everything.
+        session.rollback();
+        Thread.sleep(Math.max(100, s.delay() == null ? 0 : s.delay().toMillis()));
+        return;
+      }
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      Settlement s = settlements.get(i);
+      if (s.outcome() == Settlement.Outcome.REQUEUE) {
+        requeue(session, requeuer, deliveries.get(i).envelope(), s);
+      } else if (s.outcome() == Settlement.Outcome.DEAD_LETTER) {
+        log.error(
+            "JMS has no native dead-letter settlement; {} is acknowledged: {}",
+            deliveries.get(i).envelope().id(),
+            s.reason());
+      }
+    }
+    session.commit();
+  }
+
+  private void requeue(Session session, MessageProducer producer, Envelope e, Settlement s)
+      throws JMSException {
+    Envelope copy = e.toBuilder().attempts(s.failedAttempts()).scheduledFor(null).build();
+    Destination target = JmsDestinations.of(session, source);
+    Message m = JmsWireFormat.toMessage(session, copy, false, null);
+    if (source.kind() == Address.Kind.SUBSCRIPTION) {
+      m.setStringProperty(JmsWireFormat.TARGET, source.subscription());
+    }
+    producer.setDeliveryDelay(s.delay() == null ? 0 : s.delay().toMillis());
+    long ttl =
+        e.deliverBy() == null
+            ? 0
+            : Math.max(1, e.deliverBy().toEpochMilli() - System.currentTimeMillis());
+    producer.send(target, m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, ttl);
+  }
+
+  private Delivery read(Message m) {
+    try {
+      return new Delivery(JmsWireFormat.fromMessage(m, transportName), source, deliveryCount(m));
+    } catch (JMSException | RuntimeException e) {
+      // Garbled headers: keep what identifies it; the pipeline dead-letters it with the reason.
+      return new Delivery(JmsWireFormat.bestEffort(m), source, deliveryCount(m), e.getMessage());
+    }
+  }
+
+  private static int deliveryCount(Message m) {
+    try {
+      return m.propertyExists("JMSXDeliveryCount") ? m.getIntProperty("JMSXDeliveryCount") : 0;
+    } catch (JMSException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static void closeQuietly(Session s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (JMSException | RuntimeException e) {
+        log.debug("Closing a JMS session failed", e);
+      }
+    }
+  }
+
+  @Override
+  public Address source() {
+    return source;
+  }
+
+  @Override
+  public void pause() {
+    paused = true;
+  }
+
+  @Override
+  public void resume() {
+    paused = false;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      if (!finished.await(30, TimeUnit.SECONDS)) {
+        log.warn("Listener on {} did not stop within 30s", source);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (workers != null && executors.ownsExecutors()) {
+      workers.shutdownNow();
+    }
+  }
+}

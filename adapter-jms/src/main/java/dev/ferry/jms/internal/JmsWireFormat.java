@@ -1,0 +1,236 @@
+package dev.ferry.jms.internal;
+
+import dev.ferry.Envelope;
+import dev.ferry.MalformedMessageException;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Enumeration;
+import java.util.HexFormat;
+
+/**
+ * The envelope on JMS, as {@code docs/wire-format.md} describes it: CloudEvents attributes and
+ * Ferry's extensions as {@code cloudEvents_*} properties (JMS property names must be Java
+ * identifiers), user headers as {@code ferryh_*} properties with an escape for other characters,
+ * and the body as a BytesMessage or TextMessage.
+ */
+public final class JmsWireFormat {
+  private JmsWireFormat() {}
+
+  public static final String SPEC_VERSION = "cloudEvents_specversion";
+  public static final String ID = "cloudEvents_id";
+  public static final String TYPE = "cloudEvents_type";
+  public static final String SOURCE = "cloudEvents_source";
+  public static final String TIME = "cloudEvents_time";
+  public static final String CONTENT_TYPE = "cloudEvents_datacontenttype";
+  public static final String CORRELATION_ID = "cloudEvents_correlationid";
+  public static final String CAUSATION_ID = "cloudEvents_causationid";
+  public static final String REPLY_TO = "cloudEvents_replyto";
+  public static final String REPLY_TYPE = "cloudEvents_replytype";
+  public static final String DELIVER_BY = "cloudEvents_deliverby";
+  public static final String SCHEDULED_FOR = "cloudEvents_scheduledfor";
+  public static final String ATTEMPTS = "cloudEvents_attempts";
+  public static final String TENANT = "cloudEvents_tenant";
+  public static final String TRACE_PARENT = "cloudEvents_traceparent";
+  public static final String TRACE_STATE = "cloudEvents_tracestate";
+
+  /** Set on copies meant for one subscription of a topic (retries, replays). */
+  public static final String TARGET = "cloudEvents_ferrytarget";
+
+  public static final String HEADER_PREFIX = "ferryh_";
+
+  /** What can be read of a message whose headers are garbled: its id, type and body. */
+  public static Envelope bestEffort(Message m) {
+    Envelope.Builder b = Envelope.builder();
+    try {
+      String id = m.getStringProperty(ID);
+      b.id(id != null ? id : String.valueOf(m.getJMSMessageID()));
+    } catch (JMSException | RuntimeException e) {
+      b.id("jms-unreadable-" + java.util.UUID.randomUUID());
+    }
+    try {
+      b.messageType(m.getStringProperty(TYPE));
+      b.correlationId(m.getStringProperty(CORRELATION_ID));
+    } catch (JMSException | RuntimeException e) {
+      // leave them out
+    }
+    try {
+      b.body(body(m));
+    } catch (JMSException | RuntimeException e) {
+      // leave it out
+    }
+    return b.build();
+  }
+
+  /** Builds the JMS message for an envelope. */
+  public static Message toMessage(Session session, Envelope e, boolean text, Destination replyTo)
+      throws JMSException {
+    Message m;
+    if (text) {
+      m = session.createTextMessage(new String(e.body(), StandardCharsets.UTF_8));
+    } else {
+      BytesMessage b = session.createBytesMessage();
+      b.writeBytes(e.body());
+      m = b;
+    }
+    m.setStringProperty(SPEC_VERSION, "1.0");
+    m.setStringProperty(ID, e.id());
+    set(m, TYPE, e.messageType());
+    set(m, SOURCE, e.source());
+    set(m, TIME, e.sentAt());
+    set(m, CONTENT_TYPE, e.contentType());
+    set(m, CORRELATION_ID, e.correlationId());
+    set(m, CAUSATION_ID, e.causationId());
+    set(m, REPLY_TO, e.replyTo());
+    set(m, REPLY_TYPE, e.replyType());
+    set(m, DELIVER_BY, e.deliverBy());
+    set(m, SCHEDULED_FOR, e.scheduledFor());
+    if (e.attempts() > 0) {
+      m.setIntProperty(ATTEMPTS, e.attempts());
+    }
+    set(m, TENANT, e.tenant());
+    set(m, TRACE_PARENT, e.traceParent());
+    set(m, TRACE_STATE, e.traceState());
+    for (var h : e.headers().entrySet()) {
+      m.setStringProperty(headerProperty(h.getKey()), h.getValue());
+    }
+    if (e.messageType() != null) {
+      m.setJMSType(e.messageType());
+    }
+    if (e.correlationId() != null) {
+      m.setJMSCorrelationID(e.correlationId());
+    }
+    if (replyTo != null) {
+      m.setJMSReplyTo(replyTo);
+    }
+    return m;
+  }
+
+  /**
+   * Reads an envelope. Missing fields stay null (the pipeline dead-letters what it cannot handle);
+   * a foreign producer may rely on JMS headers (JMSType, JMSCorrelationID, JMSReplyTo) instead of
+   * the properties.
+   */
+  public static Envelope fromMessage(Message m, String transport) throws JMSException {
+    Envelope.Builder b = Envelope.builder();
+    String id = m.getStringProperty(ID);
+    b.id(id != null ? id : (m.getJMSMessageID() != null ? m.getJMSMessageID() : "jms-unknown"));
+    String type = m.getStringProperty(TYPE);
+    b.messageType(type != null ? type : m.getJMSType());
+    b.source(m.getStringProperty(SOURCE));
+    b.sentAt(instant(TIME, m.getStringProperty(TIME), m.getJMSTimestamp()));
+    b.contentType(m.getStringProperty(CONTENT_TYPE));
+    String correlation = m.getStringProperty(CORRELATION_ID);
+    b.correlationId(correlation != null ? correlation : m.getJMSCorrelationID());
+    b.causationId(m.getStringProperty(CAUSATION_ID));
+    String replyTo = m.getStringProperty(REPLY_TO);
+    if (replyTo == null && m.getJMSReplyTo() != null) {
+      replyTo = addressOf(m.getJMSReplyTo(), transport);
+    }
+    b.replyTo(replyTo);
+    b.replyType(m.getStringProperty(REPLY_TYPE));
+    b.deliverBy(instant(DELIVER_BY, m.getStringProperty(DELIVER_BY), 0));
+    b.scheduledFor(instant(SCHEDULED_FOR, m.getStringProperty(SCHEDULED_FOR), 0));
+    if (m.propertyExists(ATTEMPTS)) {
+      try {
+        b.attempts(m.getIntProperty(ATTEMPTS));
+      } catch (JMSException | RuntimeException e) {
+        throw new MalformedMessageException(
+            ATTEMPTS + " is not an int: '" + m.getObjectProperty(ATTEMPTS) + "'");
+      }
+    }
+    b.tenant(m.getStringProperty(TENANT));
+    b.traceParent(m.getStringProperty(TRACE_PARENT));
+    b.traceState(m.getStringProperty(TRACE_STATE));
+    Enumeration<?> names = m.getPropertyNames();
+    while (names.hasMoreElements()) {
+      String name = String.valueOf(names.nextElement());
+      if (name.startsWith(HEADER_PREFIX)) {
+        b.header(headerName(name), String.valueOf(m.getObjectProperty(name)));
+      }
+    }
+    b.body(body(m));
+    return b.build();
+  }
+
+  private static byte[] body(Message m) throws JMSException {
+    if (m instanceof BytesMessage bm) {
+      bm.reset();
+      byte[] bytes = new byte[(int) bm.getBodyLength()];
+      bm.readBytes(bytes);
+      return bytes;
+    }
+    if (m instanceof TextMessage tm) {
+      String t = tm.getText();
+      return t == null ? new byte[0] : t.getBytes(StandardCharsets.UTF_8);
+    }
+    return new byte[0]; // other message kinds carry no body the bus can read
+  }
+
+  private static String addressOf(Destination d, String transport) throws JMSException {
+    if (d instanceof Queue q) {
+      return transport + ":queue:" + q.getQueueName();
+    }
+    if (d instanceof Topic t) {
+      return transport + ":topic:" + t.getTopicName();
+    }
+    return null;
+  }
+
+  private static void set(Message m, String name, Object value) throws JMSException {
+    if (value != null) {
+      m.setStringProperty(name, value.toString());
+    }
+  }
+
+  private static Instant instant(String name, String text, long fallbackMillis) {
+    if (text != null) {
+      try {
+        return Instant.parse(text);
+      } catch (RuntimeException e) {
+        throw new MalformedMessageException(name + " is not an ISO-8601 instant: '" + text + "'");
+      }
+    }
+    return fallbackMillis > 0 ? Instant.ofEpochMilli(fallbackMillis) : null;
+  }
+
+  /**
+   * A user header name as a JMS property name: {@code ferryh_} plus the name, where every character
+   * other than an ASCII letter or digit is written {@code _XXXX} (its UTF-16 code in hex), so
+   * {@code customer-id} becomes {@code ferryh_customer_002did}.
+   */
+  static String headerProperty(String header) {
+    StringBuilder sb = new StringBuilder(HEADER_PREFIX);
+    HexFormat hex = HexFormat.of();
+    for (char c : header.toCharArray()) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        sb.append(c);
+      } else {
+        sb.append('_').append(hex.toHexDigits(c));
+      }
+    }
+    return sb.toString();
+  }
+
+  static String headerName(String property) {
+    String s = property.substring(HEADER_PREFIX.length());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '_' && i + 5 <= s.length()) {
+        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+        i += 4;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

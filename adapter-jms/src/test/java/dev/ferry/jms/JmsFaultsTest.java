@@ -1,0 +1,175 @@
+package dev.ferry.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.ConfigurationException;
+import dev.ferry.ErrorPolicy;
+import dev.ferry.MessageBus;
+import dev.ferry.conformance.TestMessages.Event;
+import dev.ferry.conformance.TestMessages.Work;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A broker that goes away, a broker that is not there, and retries on JMS. */
+class JmsFaultsTest {
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T t) {
+    closeables.add(t);
+    return t;
+  }
+
+  @Test
+  void brokerRestartLosesNothingAndListenersResume() throws Exception {
+    EmbeddedArtemis broker = keep(ArtemisFixture.start("restart"));
+    Set<Integer> handled = ConcurrentHashMap.newKeySet();
+    AtomicInteger duplicates = new AtomicInteger();
+    JmsTransport consumerSide =
+        JmsTransport.builder()
+            .url(broker.tcpUrl())
+            .reconnectInitialDelay(Duration.ofMillis(50))
+            .reconnectMaxDelay(Duration.ofMillis(500))
+            .build();
+    keep(
+        MessageBus.builder()
+            .serviceName("worker")
+            .transport(consumerSide)
+            .route(Work.class, "queue:restart.work")
+            .handle(
+                Work.class,
+                (w, ctx) -> {
+                  if (!handled.add(w.n())) {
+                    duplicates.incrementAndGet();
+                  }
+                  return null;
+                })
+            .build());
+    MessageBus sender =
+        keep(
+            MessageBus.builder()
+                .serviceName("sender")
+                .transport(
+                    JmsTransport.builder()
+                        .url(broker.tcpUrl())
+                        .reconnectInitialDelay(Duration.ofMillis(50))
+                        .build())
+                .route(Work.class, "queue:restart.work")
+                .circuitBreakerProbeInterval(Duration.ofMillis(300))
+                .outboxPollInterval(Duration.ofMillis(100))
+                .build());
+    for (int i = 0; i < 200; i++) {
+      sender.send(new Work(i));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 200);
+
+    broker.stop();
+    for (int i = 200; i < 400; i++) {
+      sender.send(new Work(i)); // accepted into the outbox while the broker is down
+    }
+    Thread.sleep(500);
+    broker.startServer();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 400);
+    assertThat(duplicates.get()).isZero();
+  }
+
+  @Test
+  void retriesOnASubscriptionReachOnlyThatSubscriber() throws Exception {
+    EmbeddedArtemis broker = keep(ArtemisFixture.start("subretry"));
+    Map<String, List<String>> got = new ConcurrentHashMap<>();
+    AtomicInteger billingCalls = new AtomicInteger();
+    for (String service : List.of("billing", "email")) {
+      keep(
+          MessageBus.builder()
+              .serviceName(service)
+              .transport(JmsTransport.builder().url(broker.tcpUrl()).build())
+              .route(Event.class, "topic:subretry.events")
+              .onError(
+                  ErrorPolicy.on(IllegalStateException.class)
+                      .thenRequeue(1)
+                      .thenScheduleRetry(Duration.ofMillis(300))
+                      .thenDeadLetter())
+              .handle(
+                  Event.class,
+                  (e, ctx) -> {
+                    if (service.equals("billing") && billingCalls.incrementAndGet() <= 2) {
+                      throw new IllegalStateException("billing is not ready");
+                    }
+                    got.computeIfAbsent(service, k -> new CopyOnWriteArrayList<>()).add(e.id());
+                    return null;
+                  })
+              .build());
+    }
+    MessageBus publisher =
+        keep(
+            MessageBus.builder()
+                .serviceName("orders")
+                .transport(JmsTransport.builder().url(broker.tcpUrl()).build())
+                .route(Event.class, "topic:subretry.events")
+                .build());
+    publisher.publish(new Event("e1"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> got.containsKey("billing"));
+    Thread.sleep(500);
+    assertThat(got.get("billing")).containsExactly("e1");
+    assertThat(got.get("email")).containsExactly("e1"); // the retries did not reach email
+    assertThat(billingCalls.get()).isEqualTo(3);
+  }
+
+  @Test
+  void missingBrokerSettingFailsAtStartNamingTheKey() {
+    assertThatThrownBy(() -> MessageBus.builder().transport("jms").build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("ferry.jms.url")
+        .hasMessageContaining("FERRY_JMS_URL");
+  }
+
+  @Test
+  void unreachableBrokerFailsAtStartWithoutLeakingThePassword() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    assertThatThrownBy(
+            () ->
+                MessageBus.builder()
+                    .transport(
+                        JmsTransport.builder()
+                            .url("tcp://127.0.0.1:" + closedPort + "?password=hunter2")
+                            .build())
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("Cannot connect to the JMS broker")
+        .hasMessageContaining("password=***")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void unknownJndiNameFailsNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                MessageBus.builder()
+                    .transport(
+                        JmsTransport.builder().connectionFactoryJndi("java:/NoSuchFactory").build())
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("ferry.jms.connection-factory-jndi");
+  }
+}

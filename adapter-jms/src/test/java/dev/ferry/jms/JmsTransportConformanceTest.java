@@ -1,0 +1,45 @@
+package dev.ferry.jms;
+
+import dev.ferry.Address;
+import dev.ferry.BusBuilder;
+import dev.ferry.Envelope;
+import dev.ferry.MessageBus;
+import dev.ferry.conformance.TransportConformanceSuite;
+import dev.ferry.jms.internal.JmsWireFormat;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The transport conformance suite on an embedded Artemis over TCP. */
+class JmsTransportConformanceTest extends TransportConformanceSuite {
+  private static EmbeddedArtemis broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = ArtemisFixture.start("conformance");
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    broker.close();
+  }
+
+  @Override
+  protected BusBuilder newBus(String serviceName) {
+    return MessageBus.builder()
+        .serviceName(serviceName)
+        .transport(JmsTransport.builder().url(broker.tcpUrl()).build());
+  }
+
+  @Override
+  protected void sendRaw(Address address, Envelope envelope) throws Exception {
+    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue(address.name()));
+      p.send(JmsWireFormat.toMessage(s, envelope, false, null));
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.ferry.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.Envelope;
+import dev.ferry.MessageBus;
+import dev.ferry.conformance.TestMessages.Ping;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Foreign producers that follow docs/wire-format.md, written without any Ferry code: a plain JMS
+ * (CORE) producer and a Qpid JMS (AMQP 1.0) producer on the same broker.
+ */
+class JmsWireFormatInteropTest {
+  private static EmbeddedArtemis broker;
+  private MessageBus bus;
+  private final List<Envelope> received = new CopyOnWriteArrayList<>();
+  private final List<Ping> pings = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = ArtemisFixture.start("interop");
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    broker.close();
+  }
+
+  @AfterEach
+  void close() {
+    if (bus != null) {
+      bus.close();
+    }
+  }
+
+  private void startBus(String queue) {
+    bus =
+        MessageBus.builder()
+            .serviceName("interop")
+            .transport(JmsTransport.builder().url(broker.tcpUrl()).build())
+            .route(Ping.class, "queue:" + queue)
+            .handle(
+                Ping.class,
+                (p, ctx) -> {
+                  received.add(ctx.envelope());
+                  pings.add(p);
+                  return null;
+                })
+            .build();
+  }
+
+  // tag::foreign-producer[]
+  /** What a producer in any language does: body as bytes, the attributes as properties. */
+  static void writeDocumentedProperties(jakarta.jms.Message m) throws Exception {
+    m.setStringProperty("cloudEvents_specversion", "1.0");
+    m.setStringProperty("cloudEvents_id", "order-42-ping");
+    m.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
+    m.setStringProperty("cloudEvents_source", "legacy-system");
+    m.setStringProperty("cloudEvents_time", "2026-11-21T10:15:30Z");
+    m.setStringProperty("cloudEvents_datacontenttype", "application/json");
+    m.setStringProperty("cloudEvents_correlationid", "order-42");
+    m.setStringProperty("ferryh_customer_002did", "c-7"); // user header "customer-id"
+  }
+
+  // end::foreign-producer[]
+
+  @Test
+  void plainJmsProducerFollowingTheDocumentIsUnderstood() throws Exception {
+    startBus("interop.core");
+    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue("interop.core"));
+      BytesMessage m = s.createBytesMessage();
+      m.writeBytes("{\"n\":42}".getBytes(StandardCharsets.UTF_8));
+      writeDocumentedProperties(m);
+      p.send(m);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+    assertUnderstood();
+  }
+
+  @Test
+  void qpidAmqpProducerIsUnderstood() throws Exception {
+    startBus("interop.amqp");
+    try (Connection c = new JmsConnectionFactory(broker.amqpUrl()).createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue("interop.amqp"));
+      BytesMessage m = s.createBytesMessage();
+      m.writeBytes("{\"n\":42}".getBytes(StandardCharsets.UTF_8));
+      writeDocumentedProperties(m);
+      p.send(m);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+    assertUnderstood();
+  }
+
+  @Test
+  void textMessageWithOnlyJmsHeadersIsUnderstood() throws Exception {
+    startBus("interop.text");
+    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue("interop.text"));
+      TextMessage m = s.createTextMessage("{\"n\":7}");
+      m.setJMSType("ferry.test.ping.v1");
+      m.setJMSCorrelationID("conv-7");
+      p.send(m);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+    assertThat(pings).containsExactly(new Ping(7));
+    assertThat(received.get(0).correlationId()).isEqualTo("conv-7");
+    assertThat(received.get(0).id()).startsWith("ID:");
+  }
+
+  @Test
+  void garbledHeadersAreDeadLetteredWithTheReasonAndTheListenerGoesOn() throws Exception {
+    startBus("interop.garbled");
+    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue("interop.garbled"));
+      TextMessage bad = s.createTextMessage("{\"n\":1}");
+      bad.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
+      bad.setStringProperty("cloudEvents_deliverby", "tomorrow, probably");
+      p.send(bad);
+      TextMessage badAttempts = s.createTextMessage("{\"n\":2}");
+      badAttempts.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
+      badAttempts.setStringProperty("cloudEvents_attempts", "three");
+      p.send(badAttempts);
+      TextMessage good = s.createTextMessage("{\"n\":3}");
+      good.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
+      p.send(good);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> bus.deadLetters().count() == 2 && pings.size() == 1);
+    assertThat(pings).containsExactly(new Ping(3));
+    assertThat(bus.deadLetters().list(10))
+        .allSatisfy(d -> assertThat(d.reason()).isEqualTo("malformed-headers"))
+        .anySatisfy(d -> assertThat(d.exceptionMessage()).contains("cloudEvents_deliverby"))
+        .anySatisfy(d -> assertThat(d.exceptionMessage()).contains("cloudEvents_attempts"));
+  }
+
+  private void assertUnderstood() {
+    assertThat(pings).containsExactly(new Ping(42));
+    Envelope e = received.get(0);
+    assertThat(e.id()).isEqualTo("order-42-ping");
+    assertThat(e.source()).isEqualTo("legacy-system");
+    assertThat(e.correlationId()).isEqualTo("order-42");
+    assertThat(e.headers()).containsEntry("customer-id", "c-7");
+    assertThat(e.sentAt()).hasToString("2026-11-21T10:15:30Z");
+  }
+}
