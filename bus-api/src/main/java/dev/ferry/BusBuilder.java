@@ -201,6 +201,10 @@ public final class BusBuilder {
     return set(FerryKeys.SENDER_BATCH_SIZE, size);
   }
 
+  public BusBuilder senderParallelism(int loops) {
+    return set(FerryKeys.SENDER_PARALLELISM, loops);
+  }
+
   public BusBuilder senderBuffer(int messages) {
     return set(FerryKeys.SENDER_BUFFER, messages);
   }

@@ -97,6 +97,16 @@ public final class FerryKeys {
           "Outgoing messages sent to one destination in one transport batch at most.",
           "senderBatchSize");
 
+  public static final ConfigKey<Integer> SENDER_PARALLELISM =
+      ConfigKey.of(
+          "ferry.sender.parallelism",
+          INT,
+          "2",
+          "Sender loops per destination, each with its own transport session, so that one fills"
+              + " a batch while another waits for the broker; 1 keeps a destination's messages in"
+              + " send order.",
+          "senderParallelism");
+
   public static final ConfigKey<Integer> SENDER_BUFFER =
       ConfigKey.of(
           "ferry.sender.buffer",
@@ -240,6 +250,7 @@ public final class FerryKeys {
         LISTENER_MAX_BATCH,
         DURABLE_INBOX,
         SENDER_BATCH_SIZE,
+        SENDER_PARALLELISM,
         SENDER_BUFFER,
         SEND_TIMEOUT,
         CIRCUIT_FAILURES,

@@ -38,7 +38,10 @@ public interface EnvelopeStore extends AutoCloseable {
 
   // ---- outbox ----
 
-  /** Stores envelopes in the unit of work, owned by {@code owner} until {@code leaseUntil}. */
+  /**
+   * Stores envelopes in the unit of work, owned by {@code owner} until {@code leaseUntil}; with
+   * {@code owner} null they are unowned, for any relay to claim once due (scheduled messages).
+   */
   void storeOutgoing(
       UnitOfWork uow, Collection<OutgoingEnvelope> envelopes, String owner, Instant leaseUntil)
       throws Exception;

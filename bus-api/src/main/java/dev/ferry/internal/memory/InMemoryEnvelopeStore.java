@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,14 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
   private final Duration fullWait;
 
   private final Object outboxLock = new Object();
-  private final Map<String, Row> outgoing = new LinkedHashMap<>();
+  private final Map<String, Row> outgoing = new HashMap<>();
+
+  /** Unowned rows by due time; entries go stale when their row changes (see {@link Entry}). */
+  private final PriorityQueue<Entry> free =
+      new PriorityQueue<>(Comparator.comparing(Entry::due).thenComparingLong(Entry::sequence));
+
+  private long sequence;
+  private Instant nextLeaseScan = Instant.MIN;
   private final Map<String, Boolean> inbox = new ConcurrentHashMap<>();
   private final Deque<String> inboxOrder = new ArrayDeque<>();
   private final Map<String, DeadLetter> deadLetters = new LinkedHashMap<>();
@@ -46,6 +55,7 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
     String owner;
     Instant leaseUntil;
     Instant notBefore;
+    int version;
 
     Row(OutgoingEnvelope envelope, String owner, Instant leaseUntil) {
       this.envelope = envelope;
@@ -53,6 +63,21 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
       this.leaseUntil = leaseUntil;
       this.notBefore = envelope.dueAt();
     }
+  }
+
+  /** A row as it was when it became free; stale once the row changed or was deleted. */
+  private record Entry(Row row, int version, Instant due, long sequence) {}
+
+  /** Marks a row unowned and queues it for claiming. Caller holds the lock. */
+  private void makeFree(Row r) {
+    r.owner = null;
+    r.leaseUntil = null;
+    r.version++;
+    free.add(new Entry(r, r.version, r.notBefore == null ? Instant.MIN : r.notBefore, sequence++));
+  }
+
+  private boolean current(Entry e) {
+    return outgoing.get(e.row().envelope.id()) == e.row() && e.row().version == e.version();
   }
 
   public InMemoryEnvelopeStore(
@@ -126,6 +151,9 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
       }
       for (Row r : rows) {
         outgoing.put(r.envelope.id(), r);
+        if (r.owner == null) {
+          makeFree(r);
+        }
       }
     }
   }
@@ -135,21 +163,29 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
       String owner, int limit, Instant now, Duration lease) {
     List<OutgoingEnvelope> claimed = new ArrayList<>();
     synchronized (outboxLock) {
-      List<Row> due = new ArrayList<>();
-      for (Row r : outgoing.values()) {
-        boolean free = r.owner == null || r.leaseUntil == null || !r.leaseUntil.isAfter(now);
-        boolean isDue = r.notBefore == null || !r.notBefore.isAfter(now);
-        if (free && isDue) {
-          due.add(r);
+      if (!now.isBefore(nextLeaseScan)) {
+        // Expired leases (a node that died or forgot) are rare: look for them now and then.
+        for (Row r : outgoing.values()) {
+          if (r.owner != null && r.leaseUntil != null && !r.leaseUntil.isAfter(now)) {
+            makeFree(r);
+          }
         }
+        nextLeaseScan = now.plusSeconds(1);
       }
-      due.sort(Comparator.comparing(r -> r.notBefore == null ? Instant.MIN : r.notBefore));
-      for (Row r : due) {
-        if (claimed.size() >= limit) {
+      while (claimed.size() < limit && !free.isEmpty()) {
+        Entry e = free.peek();
+        if (!current(e)) {
+          free.poll();
+          continue;
+        }
+        if (e.due().isAfter(now)) {
           break;
         }
+        free.poll();
+        Row r = e.row();
         r.owner = owner;
         r.leaseUntil = now.plus(lease);
+        r.version++;
         claimed.add(r.envelope);
       }
     }
@@ -167,6 +203,9 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
           n++;
         }
       }
+      if (free.size() > 2 * outgoing.size() + 1024) {
+        free.removeIf(e -> !current(e)); // keep stale entries from piling up
+      }
       outboxLock.notifyAll();
     }
     return n;
@@ -179,11 +218,10 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
       for (String id : ids) {
         Row r = outgoing.get(id);
         if (r != null && owner.equals(r.owner)) {
-          r.owner = null;
-          r.leaseUntil = null;
           if (r.notBefore == null || r.notBefore.isBefore(notBefore)) {
             r.notBefore = notBefore;
           }
+          makeFree(r);
           n++;
         }
       }

@@ -1,6 +1,7 @@
 package dev.ferry.internal.runtime;
 
 import dev.ferry.Address;
+import dev.ferry.Envelope;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.Sender;
@@ -13,13 +14,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends everything bound for one destination, from one thread, in batches: a bounded queue in front
- * of one {@link Sender}. After {@code failuresToOpen} consecutive failures its circuit opens and it
- * accepts nothing (messages stay in the store) until a probe batch gets through.
+ * Sends everything bound for one destination, in batches: a bounded queue drained by {@code
+ * parallelism} sender loops, each with its own {@link Sender} (a JMS session, say), so that one
+ * loop fills a batch while another waits for the broker to confirm its commit. After {@code
+ * failuresToOpen} consecutive failures the circuit opens and the agent accepts nothing (messages
+ * stay in the store) until a probe batch gets through.
  */
 final class DestinationAgent implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DestinationAgent.class);
@@ -35,13 +39,12 @@ final class DestinationAgent implements Runnable {
   private final boolean nativeScheduling;
   private final Counters counters;
   private final Observers observers;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch stopped;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
   private volatile boolean running = true;
   private volatile boolean open;
   private volatile long probeAtNanos;
-  private int consecutiveFailures;
-  private Sender sender;
 
   DestinationAgent(
       Address destination,
@@ -50,6 +53,7 @@ final class DestinationAgent implements Runnable {
       String nodeId,
       int capacity,
       int batchSize,
+      int parallelism,
       int failuresToOpen,
       Duration probeInterval,
       Counters counters,
@@ -65,6 +69,7 @@ final class DestinationAgent implements Runnable {
     this.nativeScheduling = transport.capabilities().nativeScheduling();
     this.counters = counters;
     this.observers = observers;
+    this.stopped = new CountDownLatch(parallelism);
   }
 
   Address destination() {
@@ -76,33 +81,49 @@ final class DestinationAgent implements Runnable {
   }
 
   /**
-   * Takes what fits and returns the rest, which the caller leaves to the relay. While the circuit
-   * is open only a probe (one batch per probe interval) is taken.
+   * Takes what fits within {@code maxWait} and returns the rest, which the caller leaves to the
+   * relay. A committing sender waits here when the buffer is full: that wait is the back pressure
+   * that keeps producers at the pace of the broker. While the circuit is open only a probe (one
+   * batch per probe interval) is taken, without waiting.
    */
-  List<OutgoingEnvelope> offer(List<OutgoingEnvelope> envelopes) {
+  List<OutgoingEnvelope> offer(List<OutgoingEnvelope> envelopes, Duration maxWait) {
     if (!running) {
       return envelopes;
     }
+    List<OutgoingEnvelope> rest = List.of();
+    long deadline = System.nanoTime() + maxWait.toNanos();
     if (open) {
       if (System.nanoTime() < probeAtNanos) {
         return envelopes;
       }
       probeAtNanos = System.nanoTime() + probeInterval.toNanos();
-      log.info("Probing {} with {} message(s)", destination, Math.min(batchSize, envelopes.size()));
-      envelopes = envelopes.subList(0, Math.min(batchSize, envelopes.size()));
+      int probe = Math.min(batchSize, envelopes.size());
+      log.info("Probing {} with {} message(s)", destination, probe);
+      rest = envelopes.subList(probe, envelopes.size());
+      envelopes = envelopes.subList(0, probe);
+      deadline = System.nanoTime();
     }
-    List<OutgoingEnvelope> rejected = new ArrayList<>(0);
-    for (OutgoingEnvelope e : envelopes) {
-      if (!queue.offer(e)) {
-        rejected.add(e);
+    List<OutgoingEnvelope> rejected = new ArrayList<>(rest);
+    try {
+      for (OutgoingEnvelope e : envelopes) {
+        long left = deadline - System.nanoTime();
+        if (!queue.offer(e, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+          rejected.add(e);
+        }
       }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      int taken = envelopes.size() - rejected.size() + rest.size();
+      rejected.addAll(envelopes.subList(Math.min(taken, envelopes.size()), envelopes.size()));
     }
     return rejected;
   }
 
+  /** One sender loop; the outbox runs {@code parallelism} of them. */
   @Override
   public void run() {
     List<OutgoingEnvelope> batch = new ArrayList<>(batchSize);
+    Sender[] sender = {null};
     try {
       while (running || !queue.isEmpty()) {
         OutgoingEnvelope first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -111,22 +132,22 @@ final class DestinationAgent implements Runnable {
         }
         batch.add(first);
         queue.drainTo(batch, batchSize - 1);
-        sendBatch(batch);
+        sendBatch(batch, sender);
         batch.clear();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      releaseAll(new ArrayList<>(queue));
+      release(new ArrayList<>(queue), Instant.now());
       queue.clear();
-      closeSender();
+      closeSender(sender);
       stopped.countDown();
     }
   }
 
-  private void sendBatch(List<OutgoingEnvelope> batch) {
+  private void sendBatch(List<OutgoingEnvelope> batch, Sender[] sender) {
     List<String> ids = new ArrayList<>(batch.size());
-    List<dev.ferry.Envelope> envelopes = new ArrayList<>(batch.size());
+    List<Envelope> envelopes = new ArrayList<>(batch.size());
     for (OutgoingEnvelope o : batch) {
       ids.add(o.id());
       envelopes.add(
@@ -135,19 +156,20 @@ final class DestinationAgent implements Runnable {
               : o.envelope().toBuilder().scheduledFor(null).build());
     }
     try {
-      if (sender == null) {
-        sender = transport.sender(destination);
+      if (sender[0] == null) {
+        sender[0] = transport.sender(destination);
       }
-      sender.send(envelopes);
+      sender[0].send(envelopes);
     } catch (Exception e) {
+      closeSender(sender);
       onFailure(batch, e);
       return;
     }
     if (open) {
       log.info("Circuit to {} closed: the probe got through", destination);
+      open = false;
     }
-    open = false;
-    consecutiveFailures = 0;
+    consecutiveFailures.set(0);
     counters.delivered.add(batch.size());
     batch.forEach(observers::delivered);
     try {
@@ -164,13 +186,11 @@ final class DestinationAgent implements Runnable {
   }
 
   private void onFailure(List<OutgoingEnvelope> batch, Exception e) {
-    consecutiveFailures++;
-    closeSender();
+    int failures = consecutiveFailures.incrementAndGet();
     Duration backoff =
-        Duration.ofMillis(
-            Math.min(probeInterval.toMillis(), 50L << Math.min(consecutiveFailures, 10)));
+        Duration.ofMillis(Math.min(probeInterval.toMillis(), 50L << Math.min(failures, 10)));
     release(batch, Instant.now().plus(backoff));
-    if (!open && consecutiveFailures >= failuresToOpen) {
+    if (!open && failures >= failuresToOpen) {
       open = true;
       probeAtNanos = System.nanoTime() + probeInterval.toNanos();
       List<OutgoingEnvelope> queued = new ArrayList<>();
@@ -180,7 +200,7 @@ final class DestinationAgent implements Runnable {
           "Circuit to {} opened after {} consecutive failures; messages are kept in the outbox"
               + " and a probe runs every {}",
           destination,
-          consecutiveFailures,
+          failures,
           probeInterval,
           e);
     } else {
@@ -188,13 +208,9 @@ final class DestinationAgent implements Runnable {
           "Sending {} message(s) to {} failed (failure {} in a row); they stay in the outbox",
           batch.size(),
           destination,
-          consecutiveFailures,
+          failures,
           e);
     }
-  }
-
-  private void releaseAll(List<OutgoingEnvelope> envelopes) {
-    release(envelopes, Instant.now());
   }
 
   private void release(List<OutgoingEnvelope> envelopes, Instant notBefore) {
@@ -210,14 +226,14 @@ final class DestinationAgent implements Runnable {
     }
   }
 
-  private void closeSender() {
-    if (sender != null) {
+  private void closeSender(Sender[] sender) {
+    if (sender[0] != null) {
       try {
-        sender.close();
+        sender[0].close();
       } catch (RuntimeException e) {
         log.debug("Closing sender for {} failed", destination, e);
       }
-      sender = null;
+      sender[0] = null;
     }
   }
 

@@ -83,7 +83,8 @@ public final class FerryRuntime implements MessageBus {
     Transport transport =
         spec.transport() != null ? spec.transport() : loadTransport(spec, settings);
     if (!transport.name().equals(settings.transport())) {
-      settings = withTransport(settings, transport.name());
+      // A transport handed to the builder wins over ferry.transport.
+      settings = RuntimeSettings.from(spec.config(), transport.name(), settings.nodeId());
     }
     HostExecutors executors = spec.executors() != null ? spec.executors() : new SeExecutors();
     EnvelopeStore store =
@@ -124,29 +125,6 @@ public final class FerryRuntime implements MessageBus {
       throw new FerryException("Cannot start the bus: " + e.getMessage(), e);
     }
     return runtime;
-  }
-
-  private static RuntimeSettings withTransport(RuntimeSettings s, String name) {
-    return new RuntimeSettings(
-        s.serviceName(),
-        s.nodeId(),
-        name,
-        s.listenerConcurrency(),
-        s.listenerPrefetch(),
-        s.listenerMaxBatch(),
-        s.durableInbox(),
-        s.senderBatchSize(),
-        s.senderBuffer(),
-        s.sendTimeout(),
-        s.circuitBreakerFailures(),
-        s.circuitBreakerProbeInterval(),
-        s.requestTimeout(),
-        s.requestMaxPending(),
-        s.outboxLease(),
-        s.outboxPollInterval(),
-        s.outboxBatchSize(),
-        s.nativeDeadLetter(),
-        s.shutdownTimeout());
   }
 
   private static Address parseAddress(String text) {

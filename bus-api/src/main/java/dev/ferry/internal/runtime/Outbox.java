@@ -81,7 +81,7 @@ final class Outbox {
         });
     if (!immediate.isEmpty()) {
       store.storeOutgoing(uow, immediate, settings.nodeId(), now.plus(settings.outboxLease()));
-      uow.afterCommit(() -> dispatch(immediate));
+      uow.afterCommit(() -> dispatch(immediate, settings.sendTimeout()));
     }
     if (!later.isEmpty()) {
       // Unowned: whichever node's relay finds them due sends them.
@@ -107,7 +107,7 @@ final class Outbox {
    * Hands committed envelopes (owned by this node) to their agents; returns false if some were
    * refused (buffer full or circuit open) and left to the relay.
    */
-  boolean dispatch(List<OutgoingEnvelope> envelopes) {
+  boolean dispatch(List<OutgoingEnvelope> envelopes, Duration maxWait) {
     boolean[] allTaken = {true};
     Map<Address, List<OutgoingEnvelope>> byDestination = new LinkedHashMap<>();
     for (OutgoingEnvelope o : envelopes) {
@@ -115,7 +115,7 @@ final class Outbox {
     }
     byDestination.forEach(
         (destination, list) -> {
-          List<OutgoingEnvelope> rejected = agent(destination).offer(list);
+          List<OutgoingEnvelope> rejected = agent(destination).offer(list, maxWait);
           if (!rejected.isEmpty()) {
             allTaken[0] = false;
             release(rejected, Instant.now().plus(settings.outboxPollInterval()));
@@ -136,15 +136,19 @@ final class Outbox {
                   settings.nodeId(),
                   settings.senderBuffer(),
                   settings.senderBatchSize(),
+                  settings.senderParallelism(),
                   settings.circuitBreakerFailures(),
                   settings.circuitBreakerProbeInterval(),
                   counters,
                   observers);
-          ExecutorService thread = executors.workers("ferry-send-" + d.name(), 1);
+          int loops = settings.senderParallelism();
+          ExecutorService threads = executors.workers("ferry-send-" + d.name(), loops);
           synchronized (agentThreads) {
-            agentThreads.add(thread);
+            agentThreads.add(threads);
           }
-          thread.execute(a);
+          for (int i = 0; i < loops; i++) {
+            threads.execute(a);
+          }
           return a;
         });
   }
@@ -170,7 +174,7 @@ final class Outbox {
         if (claimed.isEmpty()) {
           return;
         }
-        boolean allTaken = dispatch(claimed);
+        boolean allTaken = dispatch(claimed, Duration.ZERO);
         if (!allTaken || claimed.size() < settings.outboxBatchSize()) {
           return;
         }

@@ -15,6 +15,7 @@ record RuntimeSettings(
     int listenerMaxBatch,
     boolean durableInbox,
     int senderBatchSize,
+    int senderParallelism,
     int senderBuffer,
     Duration sendTimeout,
     int circuitBreakerFailures,
@@ -28,19 +29,24 @@ record RuntimeSettings(
     Duration shutdownTimeout) {
 
   static RuntimeSettings from(FerryConfig c) {
-    String node = c.get(FerryKeys.NODE_ID);
+    return from(c, c.require(FerryKeys.TRANSPORT), c.get(FerryKeys.NODE_ID));
+  }
+
+  static RuntimeSettings from(FerryConfig c, String transport, String nodeId) {
+    String node = nodeId;
     if (node == null) {
       node = c.require(FerryKeys.SERVICE_NAME) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
     return new RuntimeSettings(
         c.require(FerryKeys.SERVICE_NAME),
         node,
-        c.require(FerryKeys.TRANSPORT),
+        transport,
         atLeast(c, FerryKeys.LISTENER_CONCURRENCY, 1),
         atLeast(c, FerryKeys.LISTENER_PREFETCH, 0),
         atLeast(c, FerryKeys.LISTENER_MAX_BATCH, 1),
         c.require(FerryKeys.DURABLE_INBOX),
         atLeast(c, FerryKeys.SENDER_BATCH_SIZE, 1),
+        atLeast(c, FerryKeys.SENDER_PARALLELISM, 1),
         atLeast(c, FerryKeys.SENDER_BUFFER, 1),
         c.require(FerryKeys.SEND_TIMEOUT),
         atLeast(c, FerryKeys.CIRCUIT_FAILURES, 1),
