@@ -2,8 +2,8 @@ package dev.ferry;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.conformance.TransportConformanceSuite;
-import dev.ferry.internal.host.SeExecutors;
 import dev.ferry.internal.local.LocalTransport;
+import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Sender;
 import dev.ferry.spi.TransportContext;
 import java.util.List;
@@ -22,7 +22,8 @@ class LocalTransportConformanceTest extends TransportConformanceSuite {
   protected void sendRaw(Address address, Envelope envelope) throws Exception {
     if (raw == null) {
       raw = new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", unique)));
-      raw.start(new TransportContext("raw", "raw", FerryConfig.of(Map.of()), new SeExecutors()));
+      raw.start(
+          new TransportContext("raw", "raw", FerryConfig.of(Map.of()), HostExecutors.bounded()));
     }
     try (Sender s = raw.sender(address)) {
       s.send(List.of(envelope));

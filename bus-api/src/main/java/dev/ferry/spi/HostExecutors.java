@@ -9,6 +9,20 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public interface HostExecutors {
 
+  /** Bounded pools of plain daemon threads: the default in Java SE. */
+  static HostExecutors bounded() {
+    return new BoundedHostExecutors(BoundedHostExecutors::daemonThreads);
+  }
+
+  /**
+   * Bounded pools whose threads come from {@code factory}, e.g. a Jakarta EE {@code
+   * ManagedThreadFactory}, so long-running listener loops run on container-managed threads without
+   * occupying the container's shared executor.
+   */
+  static HostExecutors bounded(java.util.concurrent.ThreadFactory factory) {
+    return new BoundedHostExecutors(name -> factory);
+  }
+
   /**
    * An executor running at most {@code threads} tasks at once. Submitting more blocks or is
    * rejected; it never queues without bound.

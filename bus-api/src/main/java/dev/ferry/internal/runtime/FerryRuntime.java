@@ -12,7 +12,6 @@ import dev.ferry.MessageBus;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.internal.handlers.ClasspathScanner;
 import dev.ferry.internal.handlers.HandlerRegistry;
-import dev.ferry.internal.host.SeExecutors;
 import dev.ferry.internal.memory.InMemoryEnvelopeStore;
 import dev.ferry.internal.routing.Router;
 import dev.ferry.internal.runtime.EnvelopeFactory.Mode;
@@ -86,7 +85,7 @@ public final class FerryRuntime implements MessageBus {
       // A transport handed to the builder wins over ferry.transport.
       settings = RuntimeSettings.from(spec.config(), transport.name(), settings.nodeId());
     }
-    HostExecutors executors = spec.executors() != null ? spec.executors() : new SeExecutors();
+    HostExecutors executors = spec.executors() != null ? spec.executors() : HostExecutors.bounded();
     EnvelopeStore store =
         spec.store() != null
             ? spec.store()

@@ -1,6 +1,5 @@
-package dev.ferry.internal.host;
+package dev.ferry.spi;
 
-import dev.ferry.spi.HostExecutors;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,28 +9,32 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * Thread supply in a plain Java process: fixed pools whose queues are bounded and whose submitters
- * wait when they are full.
+ * Fixed pools whose queues are bounded and whose submitters wait when they are full, on threads
+ * from a factory: plain daemon threads in Java SE, a container's {@code ManagedThreadFactory} in
+ * Jakarta EE. See {@link HostExecutors#bounded}.
  */
-public final class SeExecutors implements HostExecutors {
+final class BoundedHostExecutors implements HostExecutors {
+  private final Function<String, ThreadFactory> threads;
   private final ScheduledThreadPoolExecutor scheduler;
 
-  public SeExecutors() {
-    scheduler = new ScheduledThreadPoolExecutor(2, threads("ferry-timer"));
+  BoundedHostExecutors(Function<String, ThreadFactory> threads) {
+    this.threads = threads;
+    this.scheduler = new ScheduledThreadPoolExecutor(2, threads.apply("ferry-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
   }
 
   @Override
-  public ExecutorService workers(String name, int threads) {
+  public ExecutorService workers(String name, int count) {
     return new ThreadPoolExecutor(
-        threads,
-        threads,
+        count,
+        count,
         0,
         TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(Math.max(1, threads)),
-        threads(name),
+        new ArrayBlockingQueue<>(Math.max(1, count)),
+        threads.apply(name),
         (task, pool) -> {
           // Wait for room rather than queue without bound or drop work.
           try {
@@ -56,7 +59,7 @@ public final class SeExecutors implements HostExecutors {
     return true;
   }
 
-  static ThreadFactory threads(String name) {
+  static ThreadFactory daemonThreads(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
