@@ -74,6 +74,14 @@ public interface MessageBus extends AutoCloseable {
   /** Like {@link #invoke(Object)}, and completes with the handler's returned value. */
   <R> CompletionStage<R> invoke(Object message, Class<R> resultType);
 
+  /**
+   * Waits until every message this bus has handed to its senders so far was accepted by the
+   * transport, or given back to the store for the relay after a failure. Hosts without background
+   * work between invocations (Azure Functions) call it before an invocation returns. Returns false
+   * if {@code timeout} passed first.
+   */
+  boolean flush(Duration timeout);
+
   /** The dead letters of this service: list, replay and purge. */
   DeadLetters deadLetters();
 

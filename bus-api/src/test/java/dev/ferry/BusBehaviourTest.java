@@ -110,6 +110,16 @@ class BusBehaviourTest {
   }
 
   @Test
+  void flushWaitsUntilTheTransportHasEverything() {
+    MessageBus bus = start(MessageBus.builder().messageTypes(Work.class));
+    for (int i = 0; i < 1000; i++) {
+      bus.send(new Work(i));
+    }
+    assertThat(bus.flush(Duration.ofSeconds(10))).isTrue();
+    assertThat(bus.metrics().delivered()).isEqualTo(1000);
+  }
+
+  @Test
   void invokeRunsTheHandlerInProcessAndReturnsItsResult() throws Exception {
     MessageBus bus =
         start(MessageBus.builder().handle(Ping.class, (m, ctx) -> new Pong(m.n() * 2)));

@@ -25,8 +25,10 @@ public interface EnvelopeStore extends AutoCloseable {
   default void start(String nodeId) throws Exception {}
 
   /**
-   * Runs {@code work} in a new transaction and commits it, then runs the after-commit actions. On
-   * an exception it rolls back and rethrows.
+   * Runs {@code work} in a transaction: the caller's open one if there is one on this thread (see
+   * {@link #currentTransaction()}), which then commits or rolls back with the caller; otherwise a
+   * new one that is committed here, after which the after-commit actions run. On an exception a new
+   * transaction rolls back, a joined one is marked rollback-only, and the exception is rethrown.
    */
   <T> T inTransaction(TransactionalWork<T> work) throws Exception;
 

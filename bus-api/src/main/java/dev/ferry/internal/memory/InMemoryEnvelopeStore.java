@@ -170,7 +170,9 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
             makeFree(r);
           }
         }
-        nextLeaseScan = now.plusSeconds(1);
+        Duration every = lease.dividedBy(4);
+        nextLeaseScan =
+            now.plus(every.compareTo(Duration.ofSeconds(1)) < 0 ? every : Duration.ofSeconds(1));
       }
       while (claimed.size() < limit && !free.isEmpty()) {
         Entry e = free.peek();

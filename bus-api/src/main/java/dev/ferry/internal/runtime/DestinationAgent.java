@@ -42,6 +42,9 @@ final class DestinationAgent implements Runnable {
   private final CountDownLatch stopped;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
+  /** Messages taken from the queue whose batch is still being sent. */
+  private final AtomicInteger sending = new AtomicInteger();
+
   private volatile boolean running = true;
   private volatile boolean open;
   private volatile long probeAtNanos;
@@ -132,8 +135,13 @@ final class DestinationAgent implements Runnable {
         }
         batch.add(first);
         queue.drainTo(batch, batchSize - 1);
-        sendBatch(batch, sender);
-        batch.clear();
+        sending.addAndGet(batch.size());
+        try {
+          sendBatch(batch, sender);
+        } finally {
+          sending.addAndGet(-batch.size());
+          batch.clear();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -235,6 +243,11 @@ final class DestinationAgent implements Runnable {
       }
       sender[0] = null;
     }
+  }
+
+  /** True when nothing is queued or being sent. */
+  boolean idle() {
+    return queue.isEmpty() && sending.get() == 0;
   }
 
   /** Stops after sending what is queued, waiting at most {@code timeout}. */

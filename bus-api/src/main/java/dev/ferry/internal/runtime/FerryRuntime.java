@@ -298,6 +298,16 @@ public final class FerryRuntime implements MessageBus {
   }
 
   @Override
+  public boolean flush(Duration timeout) {
+    try {
+      return parts.outbox.flush(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
   public DeadLetters deadLetters() {
     return deadLetters;
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,12 @@ final class Outbox {
   private final List<ExecutorService> agentThreads = new ArrayList<>();
   private ScheduledFuture<?> relay;
   private volatile boolean closed;
+
+  /** Held while the relay runs, so that close() can wait for it before the store closes. */
+  private final ReentrantLock relayRunning = new ReentrantLock();
+
+  private long lastRelayWarningNanos;
+  private int suppressedRelayWarnings;
 
   Outbox(
       RuntimeSettings settings,
@@ -153,6 +160,23 @@ final class Outbox {
         });
   }
 
+  /**
+   * Waits until every agent has sent (or handed back to the store) what it was given. Returns false
+   * on timeout.
+   */
+  boolean flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (agents.values().stream().allMatch(DestinationAgent::idle)) {
+        return true;
+      }
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
+  }
+
   /** Whether the circuit to a destination is open (for diagnostics and tests). */
   boolean circuitOpen(Address destination) {
     DestinationAgent a = agents.get(destination);
@@ -160,7 +184,7 @@ final class Outbox {
   }
 
   void relayOnce() {
-    if (closed) {
+    if (closed || !relayRunning.tryLock()) {
       return;
     }
     try {
@@ -180,7 +204,27 @@ final class Outbox {
         }
       }
     } catch (Exception e) {
-      log.warn("Outbox relay failed to claim messages; it retries on its next run", e);
+      warnRelayFailure(e);
+    } finally {
+      relayRunning.unlock();
+    }
+  }
+
+  /** A store outage fails every poll: one full warning a minute, a count in between. */
+  private void warnRelayFailure(Exception e) {
+    long now = System.nanoTime();
+    if (lastRelayWarningNanos == 0 || now - lastRelayWarningNanos > 60_000_000_000L) {
+      log.warn(
+          "Outbox relay cannot claim messages ({} similar failures since the last warning);"
+              + " it keeps retrying every {}",
+          suppressedRelayWarnings,
+          settings.outboxPollInterval(),
+          e);
+      lastRelayWarningNanos = now;
+      suppressedRelayWarnings = 0;
+    } else {
+      suppressedRelayWarnings++;
+      log.debug("Outbox relay still cannot claim messages: {}", e.toString());
     }
   }
 
@@ -198,6 +242,8 @@ final class Outbox {
     if (relay != null) {
       relay.cancel(false);
     }
+    relayRunning.lock(); // a relay run in progress finishes before the store goes away
+    relayRunning.unlock();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (DestinationAgent a : agents.values()) {
       a.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));

@@ -1,0 +1,81 @@
+package dev.ferry.jdbi.internal;
+
+import dev.ferry.DeadLetter;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.Query;
+
+/** Dead letters: upserted by id, listed in the order they were first stored, newest first. */
+public final class DeadLetterTable {
+  private final StoreSql sql;
+  private final Transactions transactions;
+
+  public DeadLetterTable(String schema, Transactions transactions) {
+    this.sql = new StoreSql(schema);
+    this.transactions = transactions;
+  }
+
+  public void store(DeadLetter d) {
+    transactions.own(
+        h ->
+            EnvelopeRows.bind(Db.update(h, sql.upsertDeadLetter), d.envelope())
+                .bind("id", d.id())
+                .bind("endpoint", d.endpoint())
+                .bind("reason", d.reason())
+                .bind("exception_type", d.exceptionType())
+                .bind("exception_message", d.exceptionMessage())
+                .bind("stack_trace", d.stackTrace())
+                .bind("failed_attempts", d.attempts())
+                .bind("first_failed_at", Db.instant(d.firstFailedAt()))
+                .bind("dead_lettered_at", Db.instant(d.deadLetteredAt()))
+                .execute());
+  }
+
+  public List<DeadLetter> list(String endpoint, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return transactions.own(
+        h -> {
+          Query q =
+              endpoint == null
+                  ? Db.query(h, sql.selectDeadLetters)
+                  : Db.query(h, sql.selectDeadLettersAt).bind("endpoint", endpoint);
+          return q.bind("limit", limit).map((rs, ctx) -> read(rs)).list();
+        });
+  }
+
+  public Optional<DeadLetter> find(String id) {
+    return transactions.own(
+        h -> Db.query(h, sql.selectDeadLetter).bind("id", id).map((rs, ctx) -> read(rs)).findOne());
+  }
+
+  /** Deletes in the unit of work, so that a replay commits or rolls back as one. */
+  public boolean delete(JdbiUnitOfWork uow, String id) {
+    return Db.update(uow.handle(), sql.deleteDeadLetter).bind("id", id).execute() > 0;
+  }
+
+  public long count() {
+    return transactions.own(h -> Db.query(h, sql.countDeadLetters).mapTo(Long.class).one());
+  }
+
+  public long purge() {
+    return transactions.own(h -> (long) Db.update(h, sql.purgeDeadLetters).execute());
+  }
+
+  private static DeadLetter read(ResultSet rs) throws SQLException {
+    return new DeadLetter(
+        rs.getString("id"),
+        EnvelopeRows.read(rs),
+        rs.getString("endpoint"),
+        rs.getString("reason"),
+        rs.getString("exception_type"),
+        rs.getString("exception_message"),
+        rs.getString("stack_trace"),
+        rs.getInt("failed_attempts"),
+        Db.instant(rs, "first_failed_at"),
+        Db.instant(rs, "dead_lettered_at"));
+  }
+}

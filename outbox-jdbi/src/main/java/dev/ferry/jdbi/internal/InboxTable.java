@@ -1,0 +1,87 @@
+package dev.ferry.jdbi.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox: one row per handled message and endpoint, inserted in the handler's transaction. Rows
+ * older than the retention are purged in batches, opportunistically and at most once per interval.
+ */
+public final class InboxTable {
+  private static final Logger log = LoggerFactory.getLogger(InboxTable.class);
+  private static final int PURGE_BATCH = 1000;
+  private static final int PURGE_MAX_BATCHES = 20;
+
+  private final StoreSql sql;
+  private final Transactions transactions;
+  private final Duration retention;
+  private final long purgeIntervalNanos;
+  private final AtomicLong nextPurge = new AtomicLong(System.nanoTime());
+  private final AtomicBoolean purging = new AtomicBoolean();
+
+  public InboxTable(
+      String schema, Transactions transactions, Duration retention, Duration purgeInterval) {
+    this.sql = new StoreSql(schema);
+    this.transactions = transactions;
+    this.retention = retention;
+    this.purgeIntervalNanos = purgeInterval.toNanos();
+  }
+
+  /**
+   * Inserts the row in the unit of work; false if it exists. A concurrent insert of the same key
+   * waits on the primary key until the other transaction ends, so only one of them gets true.
+   */
+  public boolean record(JdbiUnitOfWork uow, String endpoint, String messageId, Instant now) {
+    return Db.update(uow.handle(), sql.insertIncoming)
+            .bind("message_id", messageId)
+            .bind("endpoint", endpoint)
+            .bind("handled_at", Db.instant(now))
+            .execute()
+        == 1;
+  }
+
+  /** Deletes rows handled before {@code olderThan}, {@code batch} rows per transaction. */
+  public int purge(Instant olderThan, int batch, int maxBatches) {
+    if (batch <= 0) {
+      throw new IllegalArgumentException("batch must be positive: " + batch);
+    }
+    int total = 0;
+    for (int i = 0; i < maxBatches; i++) {
+      int n =
+          transactions.own(
+              h ->
+                  Db.update(h, sql.purgeIncoming)
+                      .bind("before", Db.instant(olderThan))
+                      .bind("batch", batch)
+                      .execute());
+      total += n;
+      if (n < batch) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /** Purges expired rows if the interval has passed since the last purge; never throws. */
+  public void purgeIfDue(Instant now) {
+    long t = System.nanoTime();
+    if (t - nextPurge.get() < 0 || !purging.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      nextPurge.set(t + purgeIntervalNanos);
+      int n = purge(now.minus(retention), PURGE_BATCH, PURGE_MAX_BATCHES);
+      if (n > 0) {
+        log.debug("Purged {} inbox row(s) older than {}", n, retention);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Purging the inbox failed; it is tried again later", e);
+    } finally {
+      purging.set(false);
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.ferry.jdbi.internal;
+
+import dev.ferry.FerryException;
+import dev.ferry.spi.EnvelopeStore.TransactionalWork;
+import dev.ferry.spi.UnitOfWork;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the store's statements run: the caller's transaction (a handle bound to this thread, or the
+ * thread's JTA transaction), a transaction the store begins for a unit of work, or a short
+ * transaction of the store's own (claims, deletes, dead letters) that commits before returning.
+ */
+public final class Transactions {
+  private static final Logger log = LoggerFactory.getLogger(Transactions.class);
+
+  private final Jdbi jdbi;
+  private final JtaBridge jta;
+  private final String where;
+  private final ThreadLocal<Binding> bound = new ThreadLocal<>();
+
+  private Transactions(Jdbi jdbi, JtaBridge jta, String where) {
+    this.jdbi = jdbi;
+    this.jta = jta;
+    this.where = where;
+  }
+
+  /**
+   * Transactions on {@code jdbi}. JTA transactions are joined when a registry is bound under {@code
+   * jtaJndiName} ("none" disables the lookup); when {@code installJtaHandler} is set (the store
+   * created this {@code Jdbi}), the JTA-aware transaction handler is installed on it.
+   */
+  public static Transactions create(
+      Jdbi jdbi, String jtaJndiName, boolean installJtaHandler, String where) {
+    JtaBridge jta = JtaBridge.lookup(jtaJndiName).orElse(null);
+    if (jta != null && installJtaHandler) {
+      jdbi.setTransactionHandler(jta.transactionHandler());
+    }
+    return new Transactions(jdbi, jta, where);
+  }
+
+  /**
+   * A database failure of the store as a {@link FerryException} naming the operation, the database
+   * (without credentials) and the schema, and the root cause.
+   */
+  public FerryException failure(String what, JdbiException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String cause = root.getMessage() != null ? root.getMessage() : root.toString();
+    return new FerryException(
+        "Ferry JDBI store could not " + what + " (" + where + "): " + cause, e);
+  }
+
+  public boolean joinsJta() {
+    return jta != null;
+  }
+
+  /** The caller's transaction this store can join on this thread, if any. */
+  public Optional<JdbiUnitOfWork> current() {
+    Binding b = bound.get();
+    if (b != null && !b.handle.isClosed() && b.handle.isInTransaction()) {
+      return Optional.of(b.uow);
+    }
+    if (jta != null) {
+      try {
+        return jta.current(this, jdbi);
+      } catch (JdbiException e) {
+        throw failure("join the JTA transaction", e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Runs {@code work} in the caller's transaction if there is one (propagation "required"), else in
+   * a new transaction that is committed before the after-commit actions run.
+   */
+  public <T> T inTransaction(TransactionalWork<T> work) throws Exception {
+    return inUnitOfWork((Work<T, Exception>) work::run);
+  }
+
+  /** Like {@link #inTransaction(TransactionalWork)}, throwing only what {@code work} throws. */
+  public <T, X extends Exception> T inUnitOfWork(Work<T, X> work) throws X {
+    Binding b = bound.get();
+    Optional<JdbiUnitOfWork> ambient = current();
+    if (ambient.isPresent()) {
+      boolean jtaOnly = b == null || ambient.get() != b.uow;
+      try {
+        return work.run(ambient.get());
+      } catch (Throwable t) {
+        if (jtaOnly && jta.active()) {
+          jta.setRollbackOnly();
+        }
+        throw t;
+      }
+    }
+    List<Runnable> actions = new ArrayList<>();
+    T result;
+    Handle handle = open();
+    try {
+      JdbiUnitOfWork uow = new JdbiUnitOfWork(this, handle, actions::add);
+      Binding binding = push(handle, uow);
+      try {
+        try {
+          handle.begin();
+        } catch (JdbiException e) {
+          throw failure("begin a transaction", e);
+        }
+        result = work.run(uow);
+        try {
+          handle.commit();
+        } catch (JdbiException e) {
+          throw failure("commit a transaction", e);
+        }
+      } catch (Throwable t) {
+        rollbackQuietly(handle, t);
+        throw t;
+      } finally {
+        binding.close();
+      }
+    } finally {
+      closeQuietly(handle);
+    }
+    runAll(actions);
+    return result;
+  }
+
+  /**
+   * Runs {@code callback} in a short transaction of the store's own, committed before returning. It
+   * never joins a bound handle; inside JTA it joins the container's transaction.
+   */
+  public <T> T own(HandleCallback<T, RuntimeException> callback) {
+    boolean managed = jta != null && jta.active();
+    Handle handle = jdbi.open(); // a failure is reported by the caller, naming its operation
+    try {
+      if (!managed) {
+        handle.begin();
+      }
+      T result = callback.withHandle(handle);
+      if (!managed) {
+        handle.commit();
+      }
+      return result;
+    } catch (RuntimeException | Error e) {
+      if (managed) {
+        jta.setRollbackOnly();
+      } else {
+        rollbackQuietly(handle, e);
+      }
+      throw e;
+    } finally {
+      closeQuietly(handle);
+    }
+  }
+
+  private Handle open() {
+    try {
+      return jdbi.open();
+    } catch (JdbiException e) {
+      throw failure("get a database connection", e);
+    }
+  }
+
+  /**
+   * Binds the caller's handle to this thread until the returned binding is closed; while the handle
+   * has a transaction open, the store joins it. After-commit actions run when the handle commits
+   * through JDBI ({@link Handle#commit()}, {@code Jdbi#inTransaction}).
+   */
+  public Binding bind(Handle handle) {
+    JdbiUnitOfWork uow =
+        new JdbiUnitOfWork(
+            this,
+            handle,
+            action -> {
+              if (jta != null && jta.active()) {
+                jta.afterCommit(action);
+              } else {
+                handle.afterCommit(() -> runAll(List.of(action)));
+              }
+            });
+    return push(handle, uow);
+  }
+
+  /** The store's unit of work behind {@code uow}; fails clearly for a foreign one. */
+  public JdbiUnitOfWork unitOf(UnitOfWork uow) {
+    if (uow instanceof JdbiUnitOfWork j && j.owner() == this) {
+      return j;
+    }
+    throw new IllegalArgumentException(
+        "This unit of work does not belong to this JDBI store: " + uow);
+  }
+
+  private Binding push(Handle handle, JdbiUnitOfWork uow) {
+    Binding b = new Binding(handle, uow, bound.get(), Thread.currentThread());
+    bound.set(b);
+    return b;
+  }
+
+  /** Runs after-commit actions; a failing one is logged and does not stop the others. */
+  static void runAll(List<Runnable> actions) {
+    for (Runnable action : actions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.warn("After-commit action failed; the outbox relay sends what it left", e);
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Handle handle, Throwable cause) {
+    try {
+      handle.rollback();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void closeQuietly(Handle handle) {
+    try {
+      handle.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing a store handle failed", e);
+    }
+  }
+
+  /** Work in a unit of work of this store. */
+  @FunctionalInterface
+  public interface Work<T, X extends Exception> {
+    T run(JdbiUnitOfWork uow) throws X;
+  }
+
+  /** A handle bound to one thread; closing it restores what was bound before. */
+  public final class Binding implements AutoCloseable {
+    private final Handle handle;
+    private final JdbiUnitOfWork uow;
+    private final Binding previous;
+    private final Thread thread;
+    private boolean closed;
+
+    private Binding(Handle handle, JdbiUnitOfWork uow, Binding previous, Thread thread) {
+      this.handle = handle;
+      this.uow = uow;
+      this.previous = previous;
+      this.thread = thread;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      if (Thread.currentThread() != thread) {
+        throw new IllegalStateException(
+            "A handle binding must be closed by the thread that made it");
+      }
+      closed = true;
+      if (bound.get() != this) {
+        log.warn("Handle bindings closed out of order; the binding made last is kept");
+        return;
+      }
+      Binding restored = previous;
+      while (restored != null && restored.closed) {
+        restored = restored.previous;
+      }
+      if (restored == null) {
+        bound.remove();
+      } else {
+        bound.set(restored);
+      }
+    }
+  }
+}
