@@ -1,9 +1,12 @@
 package dev.ferry.benchmarks;
 
-import dev.ferry.MessageBus;
 import dev.ferry.jms.EmbeddedArtemis;
-import dev.ferry.jms.JmsTransport;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,57 +19,129 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Runs the scenarios against one embedded broker in one process, prints a table with the ratio to
- * the raw client, and writes CSV and JSON under {@code target/benchmarks}.
+ * The benchmark suite. This process owns the embedded Artemis broker and PostgreSQL; each scenario
+ * runs in a process of its own against them (so that its peak RSS is its own), and reports back.
+ * Prints a table with ratios to the raw JMS twin and writes CSV and JSON.
  *
- * <p>Arguments: {@code --messages=N} per scenario (default 20000), {@code --warmup=N} (default a
- * fifth of that), {@code --only=substring} to run matching scenarios.
+ * <p>Arguments: {@code --messages=N} per saturation run (default 50000), {@code --warmup=N}
+ * (default 10000), {@code --rates=100,1000,5000} for the fixed-rate latency runs, {@code
+ * --backlog=N} messages for the backlog run (default 1000000; 0 skips it), {@code
+ * --only=raw,ferry,durable10,durable1,peer,pg} to pick scenarios, {@code --out=DIR}.
  */
 public final class Benchmarks {
   private Benchmarks() {}
 
+  static final List<String> ALL = List.of("raw", "ferry", "durable10", "durable1", "peer", "pg");
+
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
+    Map<String, String> o = new LinkedHashMap<>();
     for (String a : args) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
-      opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
+      o.put(kv[0], kv.length > 1 ? kv[1] : "true");
     }
-    int messages = Integer.parseInt(opts.getOrDefault("messages", "20000"));
-    int warmup = Integer.parseInt(opts.getOrDefault("warmup", String.valueOf(messages / 5)));
-    String only = opts.getOrDefault("only", "");
-    Path out = Path.of(opts.getOrDefault("out", "target/benchmarks"));
-    List<Result> results = run(messages, warmup, only, out.resolve("artemis"));
+    Path out = Path.of(o.getOrDefault("out", "target/benchmarks"));
+    List<String> only = o.containsKey("only") ? List.of(o.get("only").split(",")) : ALL;
+    List<Result> results =
+        run(
+            out,
+            only,
+            Integer.parseInt(o.getOrDefault("messages", "50000")),
+            Integer.parseInt(o.getOrDefault("warmup", "10000")),
+            o.getOrDefault("rates", "100,1000,5000"),
+            Integer.parseInt(o.getOrDefault("backlog", "1000000")));
     print(results);
     write(results, out);
   }
 
-  static List<Result> run(int messages, int warmup, String only, Path brokerDir) throws Exception {
-    deleteRecursively(brokerDir);
+  static List<Result> run(
+      Path out, List<String> scenarios, int messages, int warmup, String rates, int backlog)
+      throws Exception {
+    deleteRecursively(out.resolve("artemis"));
+    Files.createDirectories(out);
     List<Result> results = new ArrayList<>();
-    try (EmbeddedArtemis broker = EmbeddedArtemis.builder().dataDirectory(brokerDir).start()) {
-      String url = broker.tcpUrl();
-      List<Scenario> scenarios =
-          List.of(
-              new RawJmsScenario(url, 4),
-              new FerryScenario(
-                  "Ferry JMS, non-durable",
-                  () -> MessageBus.builder().transport(JmsTransport.builder().url(url).build()),
-                  () ->
-                      MessageBus.builder()
-                          .transport(JmsTransport.builder().url(url).build())
-                          .listenerConcurrency(4)
-                          .listenerMaxBatch(100)));
-      for (Scenario s : scenarios) {
-        if (!s.name().contains(only)) {
-          continue;
-        }
-        if (warmup > 0) {
-          s.run(warmup);
-        }
-        Result r = s.run(messages);
-        System.out.printf(Locale.ROOT, "%-40s %,10.0f msg/s%n", r.scenario(), r.perSecond());
-        results.add(r);
+    try (EmbeddedArtemis broker =
+            EmbeddedArtemis.builder().dataDirectory(out.resolve("artemis")).start();
+        EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(out.resolve("postgres"))
+                .setCleanDataDirectory(true)
+                .start()) {
+      String jdbc = pg.getJdbcUrl("postgres", "postgres");
+      for (String s : scenarios) {
+        List<String> args =
+            List.of(
+                "--scenario=" + s,
+                "--broker=" + broker.tcpUrl(),
+                "--jdbc=" + jdbc,
+                "--user=postgres",
+                "--messages=" + messages,
+                "--warmup=" + warmup,
+                "--rates=" + (s.equals("pg") ? "" : rates));
+        results.addAll(fork(args, broker));
       }
+      if (backlog > 0) {
+        results.addAll(
+            fork(
+                List.of(
+                    "--scenario=backlog",
+                    "--broker=" + broker.tcpUrl(),
+                    "--jdbc=" + jdbc,
+                    "--user=postgres",
+                    "--messages=" + backlog),
+                broker));
+      }
+    }
+    return results;
+  }
+
+  /** Runs a scenario process and collects its results; drives the broker for the backlog run. */
+  private static List<Result> fork(List<String> args, EmbeddedArtemis broker) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ScenarioMain.class.getName()));
+    command.addAll(args);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<Result> results = new ArrayList<>();
+    try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter control = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          Result r = Result.parse(line.substring(7));
+          results.add(r);
+          System.out.printf(
+              Locale.ROOT,
+              "%-38s %-10s %,10.0f msg/s  p99 %8.2f ms  RSS %d MB%n",
+              r.scenario(),
+              r.mode(),
+              r.perSecond(),
+              r.p99Millis(),
+              r.peakRssMb());
+        } else if (line.equals("READY")) {
+          broker.stop();
+          control.println("BROKER-DOWN");
+        } else if (line.equals("PLEASE-START-BROKER")) {
+          broker.startServer();
+          control.println("BROKER-UP");
+        } else if (line.startsWith("PRODUCED")
+            || line.contains("Exception")
+            || line.startsWith("\tat ")) {
+          System.out.println("  " + line);
+        }
+      }
+    }
+    int code = p.waitFor();
+    if (code != 0) {
+      throw new IllegalStateException("Scenario " + args.get(0) + " failed with exit code " + code);
+    }
+    if (!broker.isRunning()) {
+      broker.startServer();
     }
     return results;
   }
@@ -74,68 +149,71 @@ public final class Benchmarks {
   static void print(List<Result> results) {
     double raw =
         results.stream()
-            .filter(r -> r.scenario().startsWith("raw JMS"))
+            .filter(r -> r.scenario().startsWith("raw JMS") && r.mode().equals("saturation"))
+            .mapToDouble(Result::perSecond)
+            .findFirst()
+            .orElse(Double.NaN);
+    double peer =
+        results.stream()
+            .filter(r -> r.scenario().startsWith("peer") && r.mode().equals("saturation"))
             .mapToDouble(Result::perSecond)
             .findFirst()
             .orElse(Double.NaN);
     System.out.printf(
         Locale.ROOT,
-        "%n%-40s %10s %8s %9s %9s %9s %8s%n",
+        "%n%-38s %-10s %10s %7s %7s %9s %9s %9s %7s%n",
         "scenario",
+        "mode",
         "msg/s",
         "x raw",
+        "x peer",
         "p50 ms",
         "p95 ms",
         "p99 ms",
         "RSS MB");
     for (Result r : results) {
+      boolean sat = r.mode().equals("saturation");
       System.out.printf(
           Locale.ROOT,
-          "%-40s %,10.0f %8.2f %9.2f %9.2f %9.2f %8d%n",
+          "%-38s %-10s %,10.0f %7s %7s %9.2f %9.2f %9.2f %7d%n",
           r.scenario(),
+          r.mode(),
           r.perSecond(),
-          r.perSecond() / raw,
+          sat ? String.format(Locale.ROOT, "%.2f", r.perSecond() / raw) : "",
+          sat ? String.format(Locale.ROOT, "%.2f", r.perSecond() / peer) : "",
           r.p50Millis(),
           r.p95Millis(),
           r.p99Millis(),
           r.peakRssMb());
+      if (!r.note().isBlank()) {
+        System.out.println("    " + r.note());
+      }
     }
   }
 
   static void write(List<Result> results, Path out) throws IOException {
     Files.createDirectories(out);
     StringBuilder csv =
-        new StringBuilder("scenario,messages,seconds,msg_per_s,p50_ms,p95_ms,p99_ms,peak_rss_mb\n");
+        new StringBuilder(
+            "scenario,mode,messages,seconds,msg_per_s,p50_ms,p95_ms,p99_ms,peak_rss_mb,note\n");
     StringBuilder json = new StringBuilder("{\"at\":\"" + Instant.now() + "\",\"results\":[");
     for (int i = 0; i < results.size(); i++) {
       Result r = results.get(i);
       csv.append(
           String.format(
               Locale.ROOT,
-              "\"%s\",%d,%.3f,%.1f,%.3f,%.3f,%.3f,%d%n",
+              "\"%s\",%s,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%d,\"%s\"%n",
               r.scenario(),
+              r.mode(),
               r.messages(),
               r.seconds(),
               r.perSecond(),
               r.p50Millis(),
               r.p95Millis(),
               r.p99Millis(),
-              r.peakRssMb()));
-      json.append(
-          String.format(
-              Locale.ROOT,
-              "%s{\"scenario\":\"%s\",\"messages\":%d,"
-                  + "\"seconds\":%.3f,\"msgPerSecond\":%.1f,\"p50Ms\":%.3f,\"p95Ms\":%.3f,"
-                  + "\"p99Ms\":%.3f,\"peakRssMb\":%d}",
-              i == 0 ? "" : ",",
-              r.scenario(),
-              r.messages(),
-              r.seconds(),
-              r.perSecond(),
-              r.p50Millis(),
-              r.p95Millis(),
-              r.p99Millis(),
-              r.peakRssMb()));
+              r.peakRssMb(),
+              r.note()));
+      json.append(i == 0 ? "" : ",").append(r.json());
     }
     json.append("]}\n");
     Files.writeString(out.resolve("results.csv"), csv);

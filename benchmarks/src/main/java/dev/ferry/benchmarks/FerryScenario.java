@@ -2,23 +2,38 @@ package dev.ferry.benchmarks;
 
 import dev.ferry.BusBuilder;
 import dev.ferry.MessageBus;
-import java.util.function.Supplier;
+import dev.ferry.jdbi.FerryJdbi;
+import dev.ferry.jdbi.JdbiEnvelopeStore;
+import dev.ferry.jms.JmsTransport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /**
- * Ferry from one service to another: a producer thread calls {@code bus.send}, a handler in the
- * other bus records the latency. The transport and store come from the supplied builders, so the
- * same scenario measures every combination.
+ * Ferry from one service to another over JMS: producer threads call {@code bus.send} (inside
+ * business transactions of {@code txSize} messages when durable), a handler in the other service
+ * records the latency. Durable means the PostgreSQL store on both sides: outbox and relay for the
+ * sender, the inbox for the receiver.
  */
 final class FerryScenario implements Scenario {
   private final String name;
-  private final Supplier<BusBuilder> senderBus;
-  private final Supplier<BusBuilder> receiverBus;
+  private final String brokerUrl;
+  private final DataSource dataSource;
+  private final int producers;
+  private final int txSize;
   private int run;
 
-  FerryScenario(String name, Supplier<BusBuilder> senderBus, Supplier<BusBuilder> receiverBus) {
+  /**
+   * @param dataSource null for the in-memory store (non-durable)
+   * @param txSize messages per business transaction (durable only)
+   */
+  FerryScenario(String name, String brokerUrl, DataSource dataSource, int producers, int txSize) {
     this.name = name;
-    this.senderBus = senderBus;
-    this.receiverBus = receiverBus;
+    this.brokerUrl = brokerUrl;
+    this.dataSource = dataSource;
+    this.producers = producers;
+    this.txSize = txSize;
   }
 
   @Override
@@ -26,15 +41,33 @@ final class FerryScenario implements Scenario {
     return name;
   }
 
+  private JdbiEnvelopeStore newStore() {
+    return dataSource == null
+        ? null
+        : JdbiEnvelopeStore.builder().dataSource(dataSource).schema("bench").build();
+  }
+
+  private BusBuilder bus(String service, String queue, JdbiEnvelopeStore store) {
+    BusBuilder b =
+        MessageBus.builder()
+            .serviceName(service)
+            .transport(JmsTransport.builder().url(brokerUrl).build())
+            .route(Payload.class, queue)
+            .listenerConcurrency(4)
+            .listenerMaxBatch(100);
+    if (store != null) {
+      b.store(store);
+    }
+    return b;
+  }
+
   @Override
-  public Result run(int messages) throws Exception {
+  public Result run(int messages, int rate) throws Exception {
     String queue = "queue:bench.ferry." + name.replaceAll("[^a-z0-9]+", "-") + "." + (++run);
     Latencies latencies = new Latencies(messages);
+    JdbiEnvelopeStore store = newStore();
     try (MessageBus receiver =
-            receiverBus
-                .get()
-                .serviceName("bench-receiver")
-                .route(Payload.class, queue)
+            bus("bench-receiver", queue, newStore())
                 .handle(
                     Payload.class,
                     (p, ctx) -> {
@@ -42,40 +75,57 @@ final class FerryScenario implements Scenario {
                       return null;
                     })
                 .build();
-        MessageBus sender =
-            senderBus
-                .get()
-                .serviceName("bench-sender")
-                .route(Payload.class, queue)
-                .messageTypes(Payload.class)
-                .build()) {
+        MessageBus sender = bus("bench-sender", queue, store).messageTypes(Payload.class).build()) {
+      AtomicInteger next = new AtomicInteger();
+      int threads = rate > 0 ? 1 : producers;
+      int perTx = rate > 0 ? 1 : Math.max(1, txSize);
+      List<Thread> workers = new ArrayList<>();
       long start = System.nanoTime();
-      for (int i = 0; i < messages; i++) {
-        sender.send(Payload.of(i));
+      for (int t = 0; t < threads; t++) {
+        Thread w =
+            new Thread(() -> produce(sender, store, next, messages, perTx, rate), "producer-" + t);
+        w.start();
+        workers.add(w);
       }
-      long sent = System.nanoTime();
-      while (sender.metrics().delivered() < messages && latencies.count() < messages) {
-        Thread.sleep(1);
+      for (Thread w : workers) {
+        w.join();
       }
-      long delivered = System.nanoTime();
-      latencies.await(600);
-      if (Boolean.getBoolean("bench.verbose")) {
-        System.out.printf(
-            "  %s: send calls %.2fs, at broker %.2fs, handled %.2fs%n",
-            name,
-            (sent - start) / 1e9,
-            (delivered - start) / 1e9,
-            (latencies.lastNanos() - start) / 1e9);
+      return latencies.result(name, rate, start, "");
+    }
+  }
+
+  private void produce(
+      MessageBus sender,
+      JdbiEnvelopeStore store,
+      AtomicInteger next,
+      int messages,
+      int perTx,
+      int rate) {
+    Pacer pacer = new Pacer(rate);
+    try {
+      while (true) {
+        int first = next.getAndAdd(perTx);
+        if (first >= messages) {
+          return;
+        }
+        int count = Math.min(perTx, messages - first);
+        pacer.next();
+        if (store == null) {
+          for (int i = 0; i < count; i++) {
+            sender.send(Payload.of(first + i));
+          }
+        } else {
+          FerryJdbi.useTransaction(
+              store,
+              h -> {
+                for (int i = 0; i < count; i++) {
+                  sender.send(Payload.of(first + i));
+                }
+              });
+        }
       }
-      long end = latencies.lastNanos();
-      return new Result(
-          name,
-          latencies.count(),
-          (end - start) / 1e9,
-          latencies.percentileMillis(50),
-          latencies.percentileMillis(95),
-          latencies.percentileMillis(99),
-          Rss.peakMb());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -39,6 +39,23 @@ final class Latencies {
     return lastNanos;
   }
 
+  /** Waits for every message (up to 10 minutes) and summarises the run. */
+  Result result(String scenario, int rate, long startNanos, String note)
+      throws InterruptedException {
+    await(600);
+    long end = count() > 0 ? lastNanos() : System.nanoTime();
+    return new Result(
+        scenario,
+        rate <= 0 ? "saturation" : rate + "/s",
+        count(),
+        (end - startNanos) / 1e9,
+        percentileMillis(50),
+        percentileMillis(95),
+        percentileMillis(99),
+        Rss.peakMb(),
+        note);
+  }
+
   double percentileMillis(double p) {
     int n = Math.min(count.get(), nanos.length);
     if (n == 0) {

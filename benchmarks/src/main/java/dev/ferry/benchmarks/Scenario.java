@@ -1,9 +1,15 @@
 package dev.ferry.benchmarks;
 
-/** One way of moving messages from a producer to a consumer, measured end to end. */
-interface Scenario {
+/** One way of moving messages from producers to consumers, measured end to end. */
+interface Scenario extends AutoCloseable {
   String name();
 
-  /** Moves {@code messages} messages as fast as possible and measures. */
-  Result run(int messages) throws Exception;
+  /**
+   * Moves {@code messages} messages and measures. With {@code ratePerSecond} 0 the producers go as
+   * fast as they can (saturation); otherwise they offer that rate.
+   */
+  Result run(int messages, int ratePerSecond) throws Exception;
+
+  @Override
+  default void close() throws Exception {}
 }
