@@ -261,6 +261,13 @@ public final class BusBuilder {
     return set(FerryKeys.LOCAL_QUEUE_CAPACITY, messages);
   }
 
+  /**
+   * {@code in-process}, {@code transport} or {@code schedule}; see {@code ferry.errors.redelivery}.
+   */
+  public BusBuilder redelivery(String mode) {
+    return set(FerryKeys.REDELIVERY, mode);
+  }
+
   public BusBuilder nativeDeadLetter(boolean nativeDeadLetter) {
     return set(FerryKeys.NATIVE_DEAD_LETTER, nativeDeadLetter);
   }

@@ -75,10 +75,11 @@ public interface MessageBus extends AutoCloseable {
   <R> CompletionStage<R> invoke(Object message, Class<R> resultType);
 
   /**
-   * Waits until every message this bus has handed to its senders so far was accepted by the
-   * transport, or given back to the store for the relay after a failure. Hosts without background
-   * work between invocations (Azure Functions) call it before an invocation returns. Returns false
-   * if {@code timeout} passed first.
+   * Runs one relay pass (stored messages that are due, including those other nodes or earlier
+   * invocations left behind) and waits until every message handed to the senders was accepted by
+   * the transport, or given back to the store after a failure. Hosts without background work
+   * between invocations (Azure Functions) call it before an invocation returns, and from a timer as
+   * the sweeper. Returns false if {@code timeout} passed first.
    */
   boolean flush(Duration timeout);
 

@@ -186,6 +186,48 @@ class ErrorPolicyTest {
   }
 
   @Test
+  void transportRedeliveryTurnsInProcessRetriesIntoRequeues() {
+    failing(
+        2,
+        new IllegalStateException("host must settle"),
+        MessageBus.builder()
+            .redelivery("transport")
+            .onError(
+                ErrorPolicy.on(IllegalStateException.class)
+                    .retry(1)
+                    .thenBackoff(1, Duration.ofSeconds(30), Duration.ofSeconds(30))
+                    .thenDeadLetter()));
+    sendAndWait(bus, 1);
+    // Two requeues (no 30 s sleep on the handling thread), then success on the third attempt.
+    assertThat(attempts).containsExactly(1, 2, 3);
+    assertThat(Duration.between(times.get(0), times.get(2)).toMillis()).isLessThan(5000);
+    assertThat(bus.metrics().handled()).isEqualTo(1);
+  }
+
+  @Test
+  void scheduleRedeliveryTurnsRetriesIntoScheduledCopies() {
+    failing(
+        1,
+        new IllegalStateException("later"),
+        MessageBus.builder()
+            .redelivery("schedule")
+            .outboxPollInterval(Duration.ofMillis(50))
+            .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2);
+    // An immediate retry becomes a copy scheduled at least a second later.
+    assertThat(Duration.between(times.get(0), times.get(1)).toMillis()).isGreaterThanOrEqualTo(990);
+  }
+
+  @Test
+  void unknownRedeliveryModeFailsNamingTheKey() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> MessageBus.builder().redelivery("sometimes").build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("ferry.errors.redelivery");
+  }
+
+  @Test
   void discardDropsTheMessage() {
     failing(
         100,

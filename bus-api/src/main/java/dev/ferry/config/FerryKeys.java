@@ -221,6 +221,16 @@ public final class FerryKeys {
           "Local transport: messages a queue holds at most; senders wait when it is full.",
           "localQueueCapacity");
 
+  public static final ConfigKey<String> REDELIVERY =
+      ConfigKey.of(
+          "ferry.errors.redelivery",
+          STRING,
+          "in-process",
+          "How retry steps of error policies run: in-process (on the handling thread), transport"
+              + " (each retry is a redelivery by the broker, as Azure Functions needs) or schedule"
+              + " (each retry is a scheduled copy, at least 1 s later).",
+          "redelivery");
+
   public static final ConfigKey<Boolean> NATIVE_DEAD_LETTER =
       ConfigKey.of(
           "ferry.dead-letter.native",
@@ -265,6 +275,7 @@ public final class FerryKeys {
         MEMORY_DEAD_LETTER_CAPACITY,
         LOCAL_BROKER,
         LOCAL_QUEUE_CAPACITY,
+        REDELIVERY,
         NATIVE_DEAD_LETTER,
         SHUTDOWN_TIMEOUT);
   }

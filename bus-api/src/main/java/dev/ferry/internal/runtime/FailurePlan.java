@@ -21,11 +21,33 @@ final class FailurePlan {
               NoHandlerException.class)
           .deadLetter();
 
+  /** How retry steps are carried out; see {@code ferry.errors.redelivery}. */
+  enum Redelivery {
+    IN_PROCESS,
+    TRANSPORT,
+    SCHEDULE;
+
+    static Redelivery parse(String text) {
+      return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "in-process" -> IN_PROCESS;
+        case "transport" -> TRANSPORT;
+        case "schedule" -> SCHEDULE;
+        default ->
+            throw new dev.ferry.ConfigurationException(
+                "ferry.errors.redelivery must be in-process, transport or schedule, not '"
+                    + text
+                    + "'");
+      };
+    }
+  }
+
+  private final Redelivery redelivery;
   private final List<ErrorPolicy> scoped = new ArrayList<>();
   private final List<ErrorPolicy> general = new ArrayList<>();
   private final ErrorPolicy fallback;
 
-  FailurePlan(List<ErrorPolicy> policies, ErrorPolicy fallback) {
+  FailurePlan(List<ErrorPolicy> policies, ErrorPolicy fallback, Redelivery redelivery) {
+    this.redelivery = redelivery;
     for (ErrorPolicy p : policies) {
       (p.messageTypes().isEmpty() ? general : scoped).add(p);
     }
@@ -68,6 +90,23 @@ final class FailurePlan {
       index = next >= 0 ? next + 1 : index + 1;
     }
     return index;
+  }
+
+  /**
+   * Hosts that must not hold a message in process (Azure Functions: the host settles, and an
+   * invocation should end quickly) turn in-process retries into redeliveries by the transport, or
+   * into scheduled copies.
+   */
+  Step adapt(Step step) {
+    boolean inProcess = step.action() == Action.RETRY || step.action() == Action.RETRY_AFTER;
+    if (!inProcess || redelivery == Redelivery.IN_PROCESS) {
+      return step;
+    }
+    if (redelivery == Redelivery.TRANSPORT) {
+      return new Step(Action.REQUEUE, Duration.ZERO, false);
+    }
+    Duration delay = step.delay().isZero() ? Duration.ofSeconds(1) : step.delay();
+    return new Step(Action.SCHEDULE_RETRY, delay, step.jitter());
   }
 
   static Step stepAt(ErrorPolicy policy, int index) {

@@ -109,7 +109,10 @@ public final class FerryRuntime implements MessageBus {
             spec.serializer() != null ? spec.serializer() : new JacksonSerializer(),
             store,
             transport.capabilities(),
-            new FailurePlan(spec.errorPolicies(), fallback),
+            new FailurePlan(
+                spec.errorPolicies(),
+                fallback,
+                FailurePlan.Redelivery.parse(spec.config().require(FerryKeys.REDELIVERY))),
             counters,
             observers,
             outbox);

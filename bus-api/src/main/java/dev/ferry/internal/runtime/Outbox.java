@@ -166,6 +166,7 @@ final class Outbox {
    */
   boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    relayOnce(); // what earlier invocations or nodes left in the store goes too
     while (true) {
       if (agents.values().stream().allMatch(DestinationAgent::idle)) {
         return true;

@@ -229,7 +229,7 @@ final class Pipeline implements DeliveryHandler {
           policy = parts.failurePlan.select(failure, r.message().getClass());
           firstIndex = FailurePlan.firstIndex(policy, e.attempts(), d.deliveryCount());
         }
-        Step step = FailurePlan.stepAt(policy, firstIndex + localFailures);
+        Step step = parts.failurePlan.adapt(FailurePlan.stepAt(policy, firstIndex + localFailures));
         localFailures++;
         Settlement decided = apply(step, r, failure, firstIndex + localFailures);
         if (decided != null) {
