@@ -77,13 +77,16 @@ final class FerryScenario implements Scenario {
                 .build();
         MessageBus sender = bus("bench-sender", queue, store).messageTypes(Payload.class).build()) {
       AtomicInteger next = new AtomicInteger();
-      int threads = rate > 0 ? 1 : producers;
-      int perTx = rate > 0 ? 1 : Math.max(1, txSize);
+      // At a fixed rate the same producers and transaction size offer rate/producers each.
+      int threads = producers;
+      int perTx = Math.max(1, txSize);
+      int threadRate = rate <= 0 ? 0 : Math.max(1, rate / threads / perTx);
       List<Thread> workers = new ArrayList<>();
       long start = System.nanoTime();
       for (int t = 0; t < threads; t++) {
         Thread w =
-            new Thread(() -> produce(sender, store, next, messages, perTx, rate), "producer-" + t);
+            new Thread(
+                () -> produce(sender, store, next, messages, perTx, threadRate), "producer-" + t);
         w.start();
         workers.add(w);
       }

@@ -97,12 +97,14 @@ final class PeerOutboxScenario implements Scenario {
             .attemptFrequency(Duration.ofSeconds(10))
             .build();
     AtomicInteger next = new AtomicInteger();
-    int threads = rate > 0 ? 1 : producers;
-    int perTx = rate > 0 ? 1 : txSize;
+    // At a fixed rate the same producers and transaction size offer rate/producers each.
+    int threads = producers;
+    int perTx = txSize;
+    int threadRate = rate <= 0 ? 0 : Math.max(1, rate / threads / perTx);
     List<Thread> workers = new ArrayList<>();
     long start = System.nanoTime();
     for (int t = 0; t < threads; t++) {
-      Thread w = new Thread(() -> produce(tm, outbox, next, messages, perTx, rate));
+      Thread w = new Thread(() -> produce(tm, outbox, next, messages, perTx, threadRate));
       w.start();
       workers.add(w);
     }

@@ -46,33 +46,60 @@ final class RawJmsScenario implements Scenario {
       t.start();
       threads.add(t);
     }
-    Session ps = connection.createSession(true, Session.SESSION_TRANSACTED);
-    MessageProducer producer = ps.createProducer(ps.createQueue(queueName));
-    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-    byte[] padding = new byte[504];
-    // At a fixed rate a message must not wait for 99 others: commit each one, as a
-    // latency-minded client would; at saturation, commit every 100.
+    // At saturation one producer commits every 100 messages. At a fixed rate a message must not
+    // wait for 99 others, so 4 producers commit each message, as a latency-minded client would.
+    int producers = rate > 0 ? 4 : 1;
     int batch = rate > 0 ? 1 : 100;
-    Pacer pacer = new Pacer(rate);
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> senders = new ArrayList<>();
     long start = System.nanoTime();
-    for (int i = 0; i < messages; i++) {
-      pacer.next();
-      BytesMessage m = ps.createBytesMessage();
-      m.writeBytes(ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
-      m.writeBytes(padding);
-      producer.send(m);
-      if ((i + 1) % batch == 0) {
-        ps.commit();
-      }
+    for (int p = 0; p < producers; p++) {
+      int threadRate = rate <= 0 ? 0 : Math.max(1, rate / producers);
+      Thread t = new Thread(() -> produce(next, messages, batch, threadRate, queueName));
+      t.start();
+      senders.add(t);
     }
-    ps.commit();
+    for (Thread t : senders) {
+      t.join();
+    }
     Result r = latencies.result(name(), rate, start, "");
     running.set(false);
     for (Thread t : threads) {
       t.join();
     }
-    ps.close();
     return r;
+  }
+
+  private void produce(
+      java.util.concurrent.atomic.AtomicInteger next,
+      int messages,
+      int batch,
+      int rate,
+      String queueName) {
+    byte[] padding = new byte[504];
+    Pacer pacer = new Pacer(rate);
+    try {
+      Session ps = connection.createSession(true, Session.SESSION_TRANSACTED);
+      MessageProducer producer = ps.createProducer(ps.createQueue(queueName));
+      producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+      int inTx = 0;
+      while (next.getAndIncrement() < messages) {
+        pacer.next();
+        BytesMessage m = ps.createBytesMessage();
+        m.writeBytes(ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
+        m.writeBytes(padding);
+        producer.send(m);
+        if (++inTx == batch) {
+          ps.commit();
+          inTx = 0;
+        }
+      }
+      ps.commit();
+      ps.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void consume(

@@ -98,11 +98,16 @@ public final class JmsListener implements Listener {
           if (running) {
             connection.failed(e);
             long wait = connection.backoff(failures).toMillis();
-            log.warn(
-                "Listener on {} lost its session ({}); retrying in {} ms",
-                source,
-                e.toString(),
-                wait);
+            // One warning when the broker goes away, then quiet until it is back.
+            if (failures == 1 || failures % 60 == 0) {
+              log.warn(
+                  "Listener on {} lost its session ({}); retrying every {} ms at most",
+                  source,
+                  e.toString(),
+                  connection.backoff(Integer.MAX_VALUE).toMillis());
+            } else {
+              log.debug("Listener on {} still cannot reconnect: {}", source, e.toString());
+            }
             Thread.sleep(wait);
           }
         } finally {
