@@ -110,6 +110,47 @@ class BusBehaviourTest {
   }
 
   @Test
+  void inboxSkipsARedeliveredDuplicateWithinABatchAndAcrossBatches() throws Exception {
+    List<Integer> handled = new CopyOnWriteArrayList<>();
+    MessageBus bus =
+        start(
+            MessageBus.builder()
+                .listenerMaxBatch(10)
+                .listenerConcurrency(1)
+                .handle(
+                    Ping.class,
+                    (p, ctx) -> {
+                      handled.add(p.n());
+                      return null;
+                    }));
+    dev.ferry.internal.local.LocalTransport raw =
+        new dev.ferry.internal.local.LocalTransport(
+            dev.ferry.config.FerryConfig.of(java.util.Map.of("ferry.local.broker", broker)));
+    raw.start(
+        new dev.ferry.spi.TransportContext(
+            "raw",
+            "raw",
+            dev.ferry.config.FerryConfig.of(java.util.Map.of()),
+            dev.ferry.spi.HostExecutors.bounded()));
+    Envelope once =
+        Envelope.builder()
+            .id("same-id")
+            .messageType("ferry.test.ping.v1")
+            .body("{\"n\":1}".getBytes())
+            .build();
+    Envelope other =
+        Envelope.builder().messageType("ferry.test.ping.v1").body("{\"n\":2}".getBytes()).build();
+    try (dev.ferry.spi.Sender s = raw.sender(Address.queue("ferry.test.ping.v1").on("local"))) {
+      s.send(List.of(once, once, other)); // a batch (of up to 10) with a duplicate inside
+      await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+      s.send(List.of(once)); // and a redelivery later
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> bus.metrics().duplicates() == 2);
+    assertThat(handled).containsExactlyInAnyOrder(1, 2);
+    raw.close();
+  }
+
+  @Test
   void flushWaitsUntilTheTransportHasEverything() {
     MessageBus bus = start(MessageBus.builder().messageTypes(Work.class));
     for (int i = 0; i < 1000; i++) {

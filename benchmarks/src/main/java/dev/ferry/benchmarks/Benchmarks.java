@@ -99,11 +99,14 @@ public final class Benchmarks {
     List<String> command =
         new ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ScenarioMain.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    // Extra options for the scenario processes, e.g. -Dbench.jvm=-XX:StartFlightRecording=...
+    String extra = System.getProperty("bench.jvm", "");
+    if (!extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), ScenarioMain.class.getName()));
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<Result> results = new ArrayList<>();

@@ -76,6 +76,21 @@ public interface EnvelopeStore extends AutoCloseable {
    */
   boolean recordIncoming(UnitOfWork uow, String endpoint, String messageId) throws Exception;
 
+  /**
+   * Records several message ids at once (a received batch); returns the ids that were handled
+   * before and must be skipped. Stores override it to use one round trip instead of one per id.
+   */
+  default java.util.Set<String> recordIncoming(
+      UnitOfWork uow, String endpoint, Collection<String> messageIds) throws Exception {
+    java.util.Set<String> duplicates = new java.util.HashSet<>();
+    for (String id : messageIds) {
+      if (!recordIncoming(uow, endpoint, id)) {
+        duplicates.add(id);
+      }
+    }
+    return duplicates;
+  }
+
   // ---- dead letters ----
 
   /** Stores a dead letter in its own transaction. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,18 +169,21 @@ final class Pipeline implements DeliveryHandler {
     try {
       parts.store.inTransaction(
           uow -> {
+            Set<Readable> skip = recordInbox(uow, batch);
             for (Readable r : batch) {
               Envelope e = r.delivery().envelope();
-              if (!recordInbox(uow, e)) {
+              if (skip.contains(r)) {
                 continue;
               }
               HandlerContext ctx =
                   new HandlerContext(e, endpoint, 1 + e.attempts(), uow, parts.factory);
               parts.observers.received(e, endpoint, ctx.attempt());
               runHandlers(r, ctx);
-              parts.outbox.enlist(uow, ctx.cascades);
               contexts.add(ctx);
             }
+            List<OutgoingEnvelope> cascades = new ArrayList<>();
+            contexts.forEach(c -> cascades.addAll(c.cascades));
+            parts.outbox.enlist(uow, cascades); // one write for the whole batch
             return null;
           });
     } catch (Exception e) {
@@ -188,6 +192,36 @@ final class Pipeline implements DeliveryHandler {
     }
     afterHandled(contexts);
     return true;
+  }
+
+  /**
+   * Records a batch in the inbox with one call; returns the deliveries to skip (already counted):
+   * ids handled before, and repeats of an id within the batch.
+   */
+  private Set<Readable> recordInbox(dev.ferry.spi.UnitOfWork uow, List<Readable> batch)
+      throws Exception {
+    if (!parts.settings.durableInbox()) {
+      return Set.of();
+    }
+    Set<Readable> skip = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Map<String, Readable> first = new java.util.LinkedHashMap<>();
+    for (Readable r : batch) {
+      if (first.putIfAbsent(r.delivery().envelope().id(), r) != null) {
+        skip.add(r);
+      }
+    }
+    Set<String> seenBefore = parts.store.recordIncoming(uow, endpointText, first.keySet());
+    first.forEach(
+        (id, r) -> {
+          if (seenBefore.contains(id)) {
+            skip.add(r);
+          }
+        });
+    for (Readable r : skip) {
+      parts.counters.duplicates.increment();
+      parts.observers.dropped(r.delivery().envelope(), endpoint, "duplicate");
+    }
+    return skip;
   }
 
   private Settlement handleWithPolicy(Readable r) {
