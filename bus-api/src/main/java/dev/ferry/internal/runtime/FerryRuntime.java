@@ -283,9 +283,9 @@ public final class FerryRuntime implements MessageBus {
   @Override
   public <R> CompletionStage<R> invoke(Object message, Class<R> resultType) {
     checkOpen();
-    Envelope envelope = Pipeline.localEnvelope(parts, message);
+    Envelope envelope = LocalInvoker.localEnvelope(parts, message);
     try {
-      Object result = Pipeline.invokeLocally(parts, message, envelope);
+      Object result = LocalInvoker.invokeLocally(parts, message, envelope);
       if (result != null && !resultType.isInstance(result)) {
         return CompletableFuture.failedFuture(
             new FerryException(

@@ -1,7 +1,6 @@
 package dev.ferry.internal.runtime;
 
 import dev.ferry.Address;
-import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.ErrorPolicy.Step;
@@ -9,13 +8,10 @@ import dev.ferry.MalformedMessageException;
 import dev.ferry.NoHandlerException;
 import dev.ferry.UnknownMessageTypeException;
 import dev.ferry.internal.handlers.HandlerDescriptor;
-import dev.ferry.internal.runtime.EnvelopeFactory.Mode;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.Settlement;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,11 +34,13 @@ final class Pipeline implements DeliveryHandler {
   private final Address endpoint;
   private final String endpointText;
   private final RuntimeParts parts;
+  private final DeadLetterWriter deadLetters;
 
   Pipeline(Address endpoint, RuntimeParts parts) {
     this.endpoint = endpoint;
     this.endpointText = endpoint.toString();
     this.parts = parts;
+    this.deadLetters = new DeadLetterWriter(endpoint, parts);
   }
 
   /** A message that was read successfully and is ready for its handlers. */
@@ -379,90 +377,6 @@ final class Pipeline implements DeliveryHandler {
   }
 
   private Settlement deadLetter(Delivery d, String reason, Throwable failure, int attempts) {
-    Envelope e = d.envelope();
-    if (parts.settings.nativeDeadLetter() && parts.transportCapabilities.nativeDeadLetter()) {
-      parts.counters.deadLettered.increment();
-      log.warn("Dead-lettering {} natively on {}: {}", e.id(), endpointText, reason);
-      return Settlement.deadLetter(reason, String.valueOf(failure));
-    }
-    Instant now = Instant.now();
-    StringWriter trace = new StringWriter();
-    failure.printStackTrace(new PrintWriter(trace));
-    DeadLetter dl =
-        new DeadLetter(
-            e.id() + "@" + endpointText,
-            e,
-            endpointText,
-            reason,
-            failure.getClass().getName(),
-            failure.getMessage(),
-            trace.toString(),
-            Math.max(attempts, e.attempts() + 1),
-            now,
-            now);
-    try {
-      parts.store.storeDeadLetter(dl);
-    } catch (Exception storeFailure) {
-      log.warn(
-          "Could not store dead letter for {}; the transport will redeliver it",
-          e.id(),
-          storeFailure);
-      return Settlement.requeue(INFRASTRUCTURE_BACKOFF, -1);
-    }
-    parts.counters.deadLettered.increment();
-    parts.observers.deadLettered(dl);
-    log.warn(
-        "Dead-lettered {} ({}) from {}: {}: {}",
-        e.id(),
-        e.messageType(),
-        endpointText,
-        reason,
-        failure.toString());
-    return Settlement.complete();
-  }
-
-  /** Runs handlers for a local invoke: no retries, failures go to the caller. */
-  static Object invokeLocally(RuntimeParts parts, Object message, Envelope envelope)
-      throws Exception {
-    List<HandlerDescriptor> handlers = parts.handlers.handlersFor(message.getClass());
-    if (handlers.isEmpty()) {
-      throw new NoHandlerException(
-          "No handler for "
-              + message.getClass().getName()
-              + " in service '"
-              + parts.settings.serviceName()
-              + "'");
-    }
-    Object[] last = new Object[1];
-    dev.ferry.spi.EnvelopeStore.TransactionalWork<Void> work =
-        uow -> {
-          HandlerContext ctx = new HandlerContext(envelope, null, 1, uow, parts.factory);
-          for (HandlerDescriptor h : handlers) {
-            last[0] = h.invoker().invoke(message, ctx);
-          }
-          parts.outbox.enlist(uow, ctx.cascades);
-          return null;
-        };
-    var ambient = parts.store.currentTransaction();
-    if (ambient.isPresent()) {
-      work.run(ambient.get());
-    } else {
-      parts.store.inTransaction(work);
-    }
-    return last[0];
-  }
-
-  static Envelope localEnvelope(RuntimeParts parts, Object message) {
-    return parts
-        .factory
-        .create(
-            message,
-            Mode.SEND,
-            dev.ferry.DeliveryOptions.builder()
-                .destination(Address.queue("local-invoke").on(parts.settings.transport()))
-                .build(),
-            null,
-            null)
-        .envelope();
+    return deadLetters.deadLetter(d, reason, failure, attempts);
   }
 }
