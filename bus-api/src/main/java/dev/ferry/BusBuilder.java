@@ -299,42 +299,7 @@ public final class BusBuilder {
   }
 
   private FerryConfig layered() {
-    if (baseConfig == null) {
-      return FerryConfig.of(values);
-    }
-    FerryConfig base = baseConfig;
-    Map<String, String> given = Map.copyOf(values);
-    return new FerryConfig() {
-      @Override
-      public <T> T get(ConfigKey<T> key) {
-        String v = given.get(key.name());
-        return v != null ? key.parse(v) : base.get(key);
-      }
-
-      @Override
-      public <T> T require(ConfigKey<T> key) {
-        String v = given.get(key.name());
-        return v != null ? key.parse(v) : base.require(key);
-      }
-
-      @Override
-      public java.util.Optional<String> raw(String name) {
-        String v = given.get(name);
-        return v != null ? java.util.Optional.of(v) : base.raw(name);
-      }
-
-      @Override
-      public Map<String, String> withPrefix(String prefix) {
-        Map<String, String> m = new java.util.TreeMap<>(base.withPrefix(prefix));
-        given.forEach(
-            (k, v) -> {
-              if (k.startsWith(prefix)) {
-                m.put(k, v);
-              }
-            });
-        return m;
-      }
-    };
+    return baseConfig == null ? FerryConfig.of(values) : baseConfig.withOverrides(values);
   }
 
   private static Object instantiate(Class<?> type) {

@@ -76,7 +76,7 @@ public final class JmsTransport implements Transport {
 
   @Override
   public void start(TransportContext context) throws Exception {
-    FerryConfig config = layered(context.config());
+    FerryConfig config = context.config().withOverrides(values);
     this.executors = context.executors();
     this.textMessages = config.require(JmsKeys.TEXT_MESSAGES);
     ConnectionFactory factory = factory(config);
@@ -95,33 +95,6 @@ public final class JmsTransport implements Transport {
           "Cannot connect to the JMS broker (" + describe(config) + "): " + e.getMessage(), e);
     }
     log.info("JMS transport connected ({})", describe(config));
-  }
-
-  private FerryConfig layered(FerryConfig base) {
-    return new FerryConfig() {
-      @Override
-      public <T> T get(ConfigKey<T> key) {
-        String v = values.get(key.name());
-        return v != null ? key.parse(v) : base.get(key);
-      }
-
-      @Override
-      public <T> T require(ConfigKey<T> key) {
-        String v = values.get(key.name());
-        return v != null ? key.parse(v) : base.require(key);
-      }
-
-      @Override
-      public java.util.Optional<String> raw(String name) {
-        String v = values.get(name);
-        return v != null ? java.util.Optional.of(v) : base.raw(name);
-      }
-
-      @Override
-      public Map<String, String> withPrefix(String prefix) {
-        return base.withPrefix(prefix);
-      }
-    };
   }
 
   /** Where the connection goes, without credentials. */

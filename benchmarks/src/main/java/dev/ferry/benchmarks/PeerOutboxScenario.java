@@ -10,7 +10,6 @@ import com.gruelbox.transactionoutbox.TransactionOutbox;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -81,7 +80,7 @@ final class PeerOutboxScenario implements Scenario {
     for (int c = 0; c < 4; c++) {
       Session s = connection.createSession(true, Session.SESSION_TRANSACTED);
       MessageConsumer consumer = s.createConsumer(s.createQueue(queueName));
-      Thread t = new Thread(() -> consume(s, consumer, latencies, running));
+      Thread t = new Thread(() -> RawJmsScenario.consume(s, consumer, latencies, running));
       t.start();
       consumers.add(t);
     }
@@ -145,33 +144,6 @@ final class PeerOutboxScenario implements Scenario {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-    }
-  }
-
-  private static void consume(
-      Session s, MessageConsumer consumer, Latencies latencies, AtomicBoolean running) {
-    byte[] head = new byte[8];
-    try {
-      int inTx = 0;
-      while (running.get()) {
-        Message m = inTx == 0 ? consumer.receive(100) : consumer.receiveNoWait();
-        if (m == null) {
-          if (inTx > 0) {
-            s.commit();
-            inTx = 0;
-          }
-          continue;
-        }
-        ((BytesMessage) m).readBytes(head);
-        latencies.record(ByteBuffer.wrap(head).getLong());
-        if (++inTx == 100) {
-          s.commit();
-          inTx = 0;
-        }
-      }
-      s.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -102,7 +102,8 @@ final class RawJmsScenario implements Scenario {
     }
   }
 
-  private static void consume(
+  /** Receives in transactions of up to 100, recording the latency carried in the first bytes. */
+  static void consume(
       Session s, MessageConsumer consumer, Latencies latencies, AtomicBoolean running) {
     byte[] head = new byte[8];
     try {
