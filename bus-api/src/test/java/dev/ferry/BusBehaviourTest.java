@@ -150,6 +150,33 @@ class BusBehaviourTest {
     raw.close();
   }
 
+  /** Two logical subscribers of one event in one service, each on its own subscription. */
+  public static class TwoSubscribers {
+    final List<String> billing = new CopyOnWriteArrayList<>();
+    final List<String> email = new CopyOnWriteArrayList<>();
+
+    @Handles(endpoint = "topic:orders/subscriptions/billing")
+    public void bill(Event e) {
+      billing.add(e.id());
+    }
+
+    @Handles(endpoint = "topic:orders/subscriptions/email")
+    public void mail(Event e) {
+      email.add(e.id());
+    }
+  }
+
+  @Test
+  void aHandlerRunsOnlyForItsOwnEndpointsCopy() throws Exception {
+    TwoSubscribers s = new TwoSubscribers();
+    MessageBus bus = start(MessageBus.builder().route(Event.class, "topic:orders").handlers(s));
+    bus.publish(new Event("e1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> s.billing.size() + s.email.size() >= 2);
+    Thread.sleep(200);
+    assertThat(s.billing).containsExactly("e1");
+    assertThat(s.email).containsExactly("e1");
+  }
+
   @Test
   void flushWaitsUntilTheTransportHasEverything() {
     MessageBus bus = start(MessageBus.builder().messageTypes(Work.class));

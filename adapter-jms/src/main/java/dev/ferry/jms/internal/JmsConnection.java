@@ -74,6 +74,26 @@ public final class JmsConnection implements AutoCloseable {
     connection = null;
   }
 
+  /**
+   * Whether the current connection still works: a session can be opened on it. False when there is
+   * none or it broke.
+   */
+  public boolean isUsable() {
+    Connection c;
+    synchronized (this) {
+      c = connection;
+    }
+    if (c == null) {
+      return false;
+    }
+    try {
+      c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE).close();
+      return true;
+    } catch (JMSException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The wait before attempt {@code failures} (1-based): doubling from the initial delay. */
   public Duration backoff(int failures) {
     long ms = initialDelay.toMillis() << Math.min(Math.max(failures - 1, 0), 16);

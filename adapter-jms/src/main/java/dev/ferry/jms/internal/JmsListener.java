@@ -44,6 +44,7 @@ public final class JmsListener implements Listener {
   private final DeliveryHandler handler;
   private final String transportName;
   private final CountDownLatch finished;
+  private final CountDownLatch attached = new CountDownLatch(1);
   private ExecutorService workers;
   private final HostExecutors executors;
   private volatile boolean running = true;
@@ -69,10 +70,22 @@ public final class JmsListener implements Listener {
     this.finished = new CountDownLatch(settings.concurrency());
   }
 
+  /**
+   * Starts the consumer threads and waits (a few seconds at most) until the first one has its
+   * consumer: then a subscription exists on the broker when the bus's {@code build()} returns, and
+   * an event published right after is not lost for this subscriber.
+   */
   public void start() {
     workers = executors.workers("ferry-jms-" + source.name(), settings.concurrency());
     for (int i = 0; i < settings.concurrency(); i++) {
       workers.execute(this::consume);
+    }
+    try {
+      if (!attached.await(10, TimeUnit.SECONDS)) {
+        log.warn("Listener on {} is not attached yet; it keeps trying", source);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -85,6 +98,7 @@ public final class JmsListener implements Listener {
           session = connection.get().createSession(true, Session.SESSION_TRANSACTED);
           MessageConsumer consumer = consumer(session);
           MessageProducer requeuer = session.createProducer(null);
+          attached.countDown();
           failures = 0;
           while (running) {
             if (paused) {
@@ -96,7 +110,11 @@ public final class JmsListener implements Listener {
         } catch (JMSException e) {
           failures++;
           if (running) {
-            connection.failed(e);
+            // A missing queue or a refused selector is this listener's problem; only a broken
+            // connection is everyone's, and only then is it replaced.
+            if (!connection.isUsable()) {
+              connection.failed(e);
+            }
             long wait = connection.backoff(failures).toMillis();
             // One warning when the broker goes away, then quiet until it is back.
             if (failures == 1 || failures % 60 == 0) {

@@ -7,10 +7,8 @@ import dev.ferry.internal.handlers.HandlerRegistry;
 import dev.ferry.internal.types.MessageTypes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -79,12 +77,16 @@ public final class Router {
     return new Route(Address.topic(alias).on(transport), "convention: topic named after alias");
   }
 
-  /** The endpoints this service listens on, each with the message types it expects there. */
-  public Map<Address, Set<Class<?>>> listeningEndpoints(HandlerRegistry handlers) {
-    Map<Address, Set<Class<?>>> endpoints = new LinkedHashMap<>();
+  /**
+   * The endpoints this service listens on, each with the handlers that listen there. A handler runs
+   * only for messages arriving on its own endpoints: two handlers of one type on two subscriptions
+   * each see only their subscription's copy.
+   */
+  public Map<Address, List<HandlerDescriptor>> listeningEndpoints(HandlerRegistry handlers) {
+    Map<Address, List<HandlerDescriptor>> endpoints = new LinkedHashMap<>();
     for (HandlerDescriptor h : handlers.all()) {
       for (Address a : endpointsOf(h)) {
-        endpoints.computeIfAbsent(a, k -> new LinkedHashSet<>()).add(h.messageType());
+        endpoints.computeIfAbsent(a, k -> new ArrayList<>()).add(h);
       }
     }
     return endpoints;

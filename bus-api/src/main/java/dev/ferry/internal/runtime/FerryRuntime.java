@@ -191,9 +191,18 @@ public final class FerryRuntime implements MessageBus {
             s.listenerMaxBatch(),
             parts.store.durable() && s.durableInbox(),
             false);
-    for (Address endpoint : parts.router.listeningEndpoints(parts.handlers).keySet()) {
-      listeners.add(transport.listen(endpoint, ls, new Pipeline(endpoint, parts)));
-    }
+    parts
+        .router
+        .listeningEndpoints(parts.handlers)
+        .forEach(
+            (endpoint, handlers) -> {
+              try {
+                listeners.add(
+                    transport.listen(endpoint, ls, new Pipeline(endpoint, handlers, parts)));
+              } catch (Exception e) {
+                throw new FerryException("Cannot listen on " + endpoint + ": " + e.getMessage(), e);
+              }
+            });
     log.info(
         "Ferry bus '{}' started: node {}, transport {}, store {}, {} listener(s)",
         s.serviceName(),

@@ -36,7 +36,11 @@ final class Pipeline implements DeliveryHandler {
   private final RuntimeParts parts;
   private final DeadLetterWriter deadLetters;
 
-  Pipeline(Address endpoint, RuntimeParts parts) {
+  /** The handlers listening on this endpoint; others of the same type listen elsewhere. */
+  private final List<HandlerDescriptor> handlersHere;
+
+  Pipeline(Address endpoint, List<HandlerDescriptor> handlersHere, RuntimeParts parts) {
+    this.handlersHere = List.copyOf(handlersHere);
     this.endpoint = endpoint;
     this.endpointText = endpoint.toString();
     this.parts = parts;
@@ -120,7 +124,12 @@ final class Pipeline implements DeliveryHandler {
           e.deliverBy());
       return Settlement.complete();
     }
-    List<HandlerDescriptor> handlers = parts.handlers.handlersFor(type);
+    List<HandlerDescriptor> handlers = new ArrayList<>();
+    for (HandlerDescriptor h : handlersHere) {
+      if (h.messageType().isAssignableFrom(type)) {
+        handlers.add(h);
+      }
+    }
     if (handlers.isEmpty()) {
       return deadLetter(
           d,
