@@ -93,6 +93,10 @@ final class ReactorLoop {
     }
   }
 
+  boolean isRunning() {
+    return thread.isAlive() && !stopping;
+  }
+
   void execute(Runnable task) {
     if (!thread.isAlive()) {
       throw new IllegalStateException("The Service Bus double is closed");

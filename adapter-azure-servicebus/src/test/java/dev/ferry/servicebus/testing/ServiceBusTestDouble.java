@@ -32,10 +32,11 @@ public final class ServiceBusTestDouble implements AutoCloseable {
   /** The service's default for the Standard tier, and what the double advertises on attach. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024;
 
-  private final ReactorLoop loop;
   private final Broker broker;
   private final OperationLog log;
+  private final int maxMessageSize;
   private final int port;
+  private volatile ReactorLoop loop;
 
   private ServiceBusTestDouble(Builder builder) throws IOException {
     // Real time, as the SDK's lock renewal uses; milliseconds, as AMQP timestamps carry.
@@ -45,9 +46,9 @@ public final class ServiceBusTestDouble implements AutoCloseable {
     builder.topics.forEach(registry::createTopic);
     this.log = new OperationLog(clock);
     this.broker = new Broker(registry, log, clock);
+    this.maxMessageSize = builder.maxMessageSize;
     this.loop =
-        new ReactorLoop(
-            new ServerHandler(broker, builder.maxMessageSize), "127.0.0.1", builder.port);
+        new ReactorLoop(new ServerHandler(broker, maxMessageSize), "127.0.0.1", builder.port);
     this.port = loop.start();
   }
 
@@ -105,9 +106,38 @@ public final class ServiceBusTestDouble implements AutoCloseable {
     log.clear();
   }
 
+  /**
+   * Goes down as a broker process does: closes every client connection and releases the port, but
+   * keeps the entities and their messages (locks held by the closed connections run out as usual).
+   * {@link #restart()} brings it back on the same port; inspection works meanwhile.
+   */
+  public synchronized void stop() {
+    loop.stop();
+  }
+
+  /** Serves again on the same port, with the entities and messages it had when it stopped. */
+  public synchronized void restart() {
+    if (isRunning()) {
+      throw new IllegalStateException("The Service Bus double is running");
+    }
+    try {
+      ReactorLoop next =
+          new ReactorLoop(new ServerHandler(broker, maxMessageSize), "127.0.0.1", port);
+      next.start();
+      loop = next;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot listen on port " + port + " again", e);
+    }
+  }
+
+  /** Whether it accepts connections (false after {@link #stop()} or {@link #close()}). */
+  public boolean isRunning() {
+    return loop.isRunning();
+  }
+
   /** Closes every client connection (with a close frame) and releases the port. */
   @Override
-  public void close() {
+  public synchronized void close() {
     loop.stop();
   }
 

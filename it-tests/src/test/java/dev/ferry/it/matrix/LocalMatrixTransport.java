@@ -1,0 +1,22 @@
+package dev.ferry.it.matrix;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code ferry.transport=local}: the in-process broker. */
+final class LocalMatrixTransport implements MatrixTransport {
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public Map<String, String> start() {
+    return Map.of("ferry.transport", "local", "ferry.local.broker", "matrix-" + UUID.randomUUID());
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}
