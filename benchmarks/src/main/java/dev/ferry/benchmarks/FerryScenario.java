@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  */
 final class FerryScenario implements Scenario {
   private final String name;
-  private final String brokerUrl;
+  private final java.util.function.Supplier<dev.ferry.spi.Transport> transport;
   private final DataSource dataSource;
   private final int producers;
   private final int txSize;
@@ -29,8 +29,17 @@ final class FerryScenario implements Scenario {
    * @param txSize messages per business transaction (durable only)
    */
   FerryScenario(String name, String brokerUrl, DataSource dataSource, int producers, int txSize) {
+    this(name, () -> JmsTransport.builder().url(brokerUrl).build(), dataSource, producers, txSize);
+  }
+
+  FerryScenario(
+      String name,
+      java.util.function.Supplier<dev.ferry.spi.Transport> transport,
+      DataSource dataSource,
+      int producers,
+      int txSize) {
     this.name = name;
-    this.brokerUrl = brokerUrl;
+    this.transport = transport;
     this.dataSource = dataSource;
     this.producers = producers;
     this.txSize = txSize;
@@ -51,7 +60,7 @@ final class FerryScenario implements Scenario {
     BusBuilder b =
         MessageBus.builder()
             .serviceName(service)
-            .transport(JmsTransport.builder().url(brokerUrl).build())
+            .transport(transport.get())
             .route(Payload.class, queue)
             .listenerConcurrency(4)
             .listenerMaxBatch(100);

@@ -68,6 +68,8 @@ public final class ScenarioMain {
       case "durable1" -> new FerryScenario("Ferry durable, tx of 1", broker, ds, 4, 1);
       case "peer" -> new PeerOutboxScenario(broker, ds, 4, 10);
       case "pg" -> new PostgresCeilingScenario(ds);
+      case "sb-raw" -> ServiceBusScenarios.raw(ServiceBusScenarios.startDouble());
+      case "sb-ferry" -> ServiceBusScenarios.ferry(ServiceBusScenarios.startDouble());
       case "backlog" ->
           new BacklogScenario(
               broker,

@@ -60,8 +60,9 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am install -DskipTests && ./mvnw -q -pl benchmarks
  * exec:exec@store}. Options go in {@code FERRY_STORE_BENCH} (or are the arguments when run with
- * {@code java}): {@code --seconds=5} per measurement, {@code --warmup=2}, {@code --threads=1,4},
- * {@code --drain-rows=50000}, {@code --pg=durable,fast}, {@code --out=target/benchmarks}.
+ * {@code java}): {@code --rounds=5} of {@code --seconds=2} each for bare and Ferry in turn, after
+ * {@code --warmup=5} seconds of each; {@code --threads=1,4}, {@code --drain-rows=50000}, {@code
+ * --pg=durable,fast}, {@code --out=target/benchmarks}.
  */
 public final class StoreBenchmarks {
   private StoreBenchmarks() {}
@@ -98,8 +99,9 @@ public final class StoreBenchmarks {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
     }
-    Duration seconds = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", "5")));
-    Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("warmup", "2")));
+    Duration seconds = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", "2")));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
+    Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("warmup", "5")));
     int drainRows = Integer.parseInt(opts.getOrDefault("drain-rows", "50000"));
     Path out = Path.of(opts.getOrDefault("out", "target/benchmarks"));
     List<Integer> threads = new ArrayList<>();
@@ -109,21 +111,23 @@ public final class StoreBenchmarks {
     List<Row> rows = new ArrayList<>();
     for (String pg : opts.getOrDefault("pg", "durable,fast").split(",")) {
       try (Database db = Database.start(pg.trim())) {
-        System.out.printf(Locale.ROOT, "%n== PostgreSQL: %s ==%n", db.description);
+        System.out.printf(
+            Locale.ROOT, "%n== PostgreSQL: %s; load average %s ==%n", db.description, load());
         for (int t : threads) {
-          rows.add(transactions(db, t, seconds, warmup));
+          rows.add(transactions(db, t, seconds, rounds, warmup));
         }
         rows.addAll(drain(db, drainRows));
       }
     }
     print(rows);
+    System.out.println("load average at the end: " + load());
     write(rows, out);
     System.exit(0);
   }
 
   // ---- (a) business transactions with one message each ----
 
-  static Row transactions(Database db, int threads, Duration measure, Duration warmup)
+  static Row transactions(Database db, int threads, Duration measure, int rounds, Duration warmup)
       throws Exception {
     String schema = "bench_tx_" + threads + "_" + System.nanoTime() % 100000;
     JdbiEnvelopeStore store = db.store(schema, threads + 6);
@@ -148,24 +152,86 @@ public final class StoreBenchmarks {
                     OrderPlaced o = insertOrder(h, orders);
                     bus.send(o);
                   });
+      // The floor without Ferry: the same transaction plus an outbox-shaped row, written with plain
+      // JDBC, and the row deleted again right after the commit (one statement, asynchronous
+      // commit).
+      store
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "CREATE TABLE \""
+                          + schema
+                          + "\".floor_outgoing (LIKE \""
+                          + schema
+                          + "\".outgoing INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"));
+      String floorInsert =
+          "INSERT INTO \""
+              + schema
+              + "\".floor_outgoing (id, destination, not_before, owner, lease_until, message_id,"
+              + " message_type, content_type, source, sent_at, headers, body)"
+              + " VALUES (?, 'noop:queue:orders', '-infinity', 'bench', now() + interval '30s', ?,"
+              + " 'bench.store.order-placed.v1', 'application/json', 'bench', now(), '{}', ?)";
+      String floorDelete =
+          "WITH a AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
+              + " DELETE FROM \""
+              + schema
+              + "\".floor_outgoing WHERE owner = 'bench' AND id = ANY(?)"
+              + " AND EXISTS (SELECT 1 FROM a)";
+      Work floor =
+          () -> {
+            String id = UUID.randomUUID() + "@noop:queue:orders";
+            store
+                .jdbi()
+                .useTransaction(
+                    h -> {
+                      OrderPlaced o = insertOrder(h, orders);
+                      try (PreparedStatement ps = h.getConnection().prepareStatement(floorInsert)) {
+                        ps.setString(1, id);
+                        ps.setString(2, id);
+                        ps.setBytes(3, json(o).getBytes(StandardCharsets.UTF_8));
+                        ps.executeUpdate();
+                      }
+                    });
+            store
+                .jdbi()
+                .useHandle(
+                    h -> {
+                      try (PreparedStatement ps = h.getConnection().prepareStatement(floorDelete)) {
+                        ps.setArray(1, h.getConnection().createArrayOf("text", new Object[] {id}));
+                        ps.executeUpdate();
+                      }
+                    });
+          };
       run(bare, threads, warmup);
       run(ferry, threads, warmup);
+      run(floor, threads, warmup);
       settle(store, bus);
-      double bareRate = 0;
-      double ferryRate = 0;
-      double ferryCommitRate = 0;
-      int rounds = 2;
+      // Short rounds, alternating, so that drift on a shared machine hits both alike.
+      long bareDone = 0;
+      long bareNanos = 0;
+      long ferryDone = 0;
+      long ferryNanos = 0;
+      long ferryCommitNanos = 0;
+      long floorDone = 0;
+      long floorNanos = 0;
       for (int r = 0; r < rounds; r++) {
-        bareRate += run(bare, threads, measure) / (double) measure.toNanos() * 1e9;
         long start = System.nanoTime();
-        long done = run(ferry, threads, measure);
-        ferryCommitRate += done / (double) measure.toNanos() * 1e9;
+        bareDone += run(bare, threads, measure);
+        bareNanos += System.nanoTime() - start;
+        start = System.nanoTime();
+        floorDone += run(floor, threads, measure);
+        floorNanos += System.nanoTime() - start;
+        start = System.nanoTime();
+        ferryDone += run(ferry, threads, measure);
+        ferryCommitNanos += System.nanoTime() - start;
         settle(store, bus); // the rows are deleted again: that is part of the cost
-        ferryRate += done / (double) (System.nanoTime() - start) * 1e9;
+        ferryNanos += System.nanoTime() - start;
       }
-      bareRate /= rounds;
-      ferryRate /= rounds;
-      ferryCommitRate /= rounds;
+      double bareRate = bareDone / (bareNanos / 1e9);
+      double ferryRate = ferryDone / (ferryNanos / 1e9);
+      double ferryCommitRate = ferryDone / (ferryCommitNanos / 1e9);
+      double floorRate = floorDone / (floorNanos / 1e9);
       Row row =
           new Row(
               db.mode,
@@ -178,15 +244,23 @@ public final class StoreBenchmarks {
               bareRate / ferryRate <= 1.3,
               String.format(
                   Locale.ROOT,
-                  "commits %.0f tx/s while sending; rate counted until the outbox was empty",
-                  ferryCommitRate));
+                  "%d x %ds rounds; %.0f tx/s committed while sending, counted until the outbox"
+                      + " was empty; raw JDBC floor (outbox row + delete) %.0f tx/s = %.2fx",
+                  rounds,
+                  measure.toSeconds(),
+                  ferryCommitRate,
+                  floorRate,
+                  bareRate / floorRate));
       System.out.printf(
           Locale.ROOT,
-          "tx, %d thread(s): bare %,.0f tx/s, with a message %,.0f tx/s -> %.2fx%n",
+          "tx, %d thread(s): bare %,.0f tx/s, with a message %,.0f tx/s -> %.2fx"
+              + " (raw JDBC floor %,.0f tx/s -> %.2fx)%n",
           threads,
           bareRate,
           ferryRate,
-          bareRate / ferryRate);
+          bareRate / ferryRate,
+          floorRate,
+          bareRate / floorRate);
       return row;
     } finally {
       bus.close();
@@ -261,8 +335,9 @@ public final class StoreBenchmarks {
 
   static List<Row> drain(Database db, int rows) throws Exception {
     String schema = "bench_drain_" + System.nanoTime() % 100000;
-    JdbiEnvelopeStore store = db.store(schema, 10);
-    store.start("filler");
+    JdbiEnvelopeStore filler = db.store(schema, 10);
+    filler.start("filler");
+    JdbiEnvelopeStore store = filler;
     List<Row> result = new ArrayList<>();
     try {
       List<OutgoingEnvelope> envelopes = envelopes(rows);
@@ -286,9 +361,9 @@ public final class StoreBenchmarks {
       t0 = System.nanoTime();
       for (int i = 0; i < rows; i += 1000) {
         List<OutgoingEnvelope> batch = envelopes.subList(i, Math.min(rows, i + 1000));
-        store.inTransaction(
+        filler.inTransaction(
             uow -> {
-              store.storeOutgoing(uow, batch, null, null);
+              filler.storeOutgoing(uow, batch, null, null);
               return null;
             });
       }
@@ -307,12 +382,13 @@ public final class StoreBenchmarks {
 
       // Drain with the default relay settings, then tuned ones.
       for (boolean tuned : new boolean[] {false, true}) {
+        store = db.store(schema, 10); // the bus closes the store it runs on
         if (tuned) {
           for (int i = 0; i < rows; i += 1000) {
             List<OutgoingEnvelope> batch = envelopes.subList(i, Math.min(rows, i + 1000));
-            store.inTransaction(
+            filler.inTransaction(
                 uow -> {
-                  store.storeOutgoing(uow, batch, null, null);
+                  filler.storeOutgoing(uow, batch, null, null);
                   return null;
                 });
           }
@@ -358,10 +434,20 @@ public final class StoreBenchmarks {
         }
       }
     } finally {
-      store.close();
+      filler.close();
       db.dropSchema(schema);
     }
     return result;
+  }
+
+  private static String json(OrderPlaced o) {
+    return "{\"orderId\":\""
+        + o.orderId()
+        + "\",\"customer\":\""
+        + o.customer()
+        + "\",\"total\":"
+        + o.total()
+        + "}";
   }
 
   private static List<OutgoingEnvelope> envelopes(int n) {
@@ -370,14 +456,6 @@ public final class StoreBenchmarks {
     for (int i = 0; i < n; i++) {
       OrderPlaced o =
           new OrderPlaced(UUID.randomUUID(), "customer-" + (i % 1000), BigDecimal.valueOf(i, 2));
-      String json =
-          "{\"orderId\":\""
-              + o.orderId()
-              + "\",\"customer\":\""
-              + o.customer()
-              + "\",\"total\":"
-              + o.total()
-              + "}";
       Envelope e =
           Envelope.builder()
               .id(UUID.randomUUID().toString())
@@ -385,7 +463,7 @@ public final class StoreBenchmarks {
               .contentType("application/json")
               .source("bench")
               .sentAt(Instant.now())
-              .body(json.getBytes(StandardCharsets.UTF_8))
+              .body(json(o).getBytes(StandardCharsets.UTF_8))
               .build();
       list.add(new OutgoingEnvelope(e, destination, null));
     }
@@ -604,6 +682,15 @@ public final class StoreBenchmarks {
   }
 
   // ---- output ----
+
+  /** The 1-minute load average, to judge how quiet the machine was. */
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
 
   static void print(List<Row> rows) {
     System.out.printf(
