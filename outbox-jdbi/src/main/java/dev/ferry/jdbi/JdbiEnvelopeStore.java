@@ -4,6 +4,7 @@ import dev.ferry.DeadLetter;
 import dev.ferry.jdbi.internal.DeadLetterTable;
 import dev.ferry.jdbi.internal.Identifiers;
 import dev.ferry.jdbi.internal.InboxTable;
+import dev.ferry.jdbi.internal.JdbiUnitOfWork;
 import dev.ferry.jdbi.internal.OutboxTable;
 import dev.ferry.jdbi.internal.SchemaMigrator;
 import dev.ferry.jdbi.internal.Transactions;
@@ -16,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -78,9 +80,9 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
     this.migrate = migrate;
     this.transactions =
         Transactions.create(jdbi, jtaRegistry, ownsJdbi, description + ", schema '" + schema + "'");
-    this.outbox = new OutboxTable(schema, transactions);
-    this.inbox = new InboxTable(schema, transactions, inboxRetention, inboxPurgeInterval);
     this.deadLetters = new DeadLetterTable(schema, transactions);
+    this.outbox = new OutboxTable(schema, transactions, deadLetters);
+    this.inbox = new InboxTable(schema, transactions, inboxRetention, inboxPurgeInterval);
   }
 
   public static JdbiEnvelopeStoreBuilder builder() {
@@ -182,7 +184,8 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   public void storeOutgoing(
       UnitOfWork uow, Collection<OutgoingEnvelope> envelopes, String owner, Instant leaseUntil) {
     var unit = transactions.unitOf(uow);
-    call(
+    write(
+        unit,
         "store outgoing messages",
         () -> {
           outbox.store(unit, envelopes, owner, leaseUntil);
@@ -190,7 +193,13 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
         });
   }
 
-  /** Claims due messages in one committed statement, then purges the inbox if it is time. */
+  /**
+   * Claims due messages in one committed statement, then purges the inbox if it is time. A claimed
+   * row that cannot be read (its destination is not an address, its headers are not a JSON object
+   * of strings) becomes a dead letter with reason {@code unreadable-outgoing-row} and endpoint the
+   * row's destination text, and is removed from the outbox in the same transaction as the dead
+   * letter is stored; the other rows are returned.
+   */
   @Override
   public List<OutgoingEnvelope> claimOutgoing(
       String owner, int limit, Instant now, Duration lease) {
@@ -218,8 +227,21 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   @Override
   public boolean recordIncoming(UnitOfWork uow, String endpoint, String messageId) {
     var unit = transactions.unitOf(uow);
-    return call(
-        "record a handled message", () -> inbox.record(unit, endpoint, messageId, Instant.now()));
+    return write(
+        unit,
+        "record a handled message",
+        () -> inbox.record(unit, endpoint, messageId, Instant.now()));
+  }
+
+  /** One statement for the whole batch; ids handled before are returned. */
+  @Override
+  public Set<String> recordIncoming(
+      UnitOfWork uow, String endpoint, Collection<String> messageIds) {
+    var unit = transactions.unitOf(uow);
+    return write(
+        unit,
+        "record handled messages",
+        () -> inbox.record(unit, endpoint, messageIds, Instant.now()));
   }
 
   /**
@@ -254,7 +276,7 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   @Override
   public boolean deleteDeadLetter(UnitOfWork uow, String id) {
     var unit = transactions.unitOf(uow);
-    return call("delete a dead letter", () -> deadLetters.delete(unit, id));
+    return write(unit, "delete a dead letter", () -> deadLetters.delete(unit, id));
   }
 
   @Override
@@ -282,6 +304,19 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   @Override
   public String toString() {
     return "JdbiEnvelopeStore{" + description + ", schema=" + schema + "}";
+  }
+
+  /**
+   * Runs a statement in the caller's unit of work; if it fails, the transaction cannot commit (see
+   * {@link Transactions#writeFailed}).
+   */
+  private <T> T write(JdbiUnitOfWork unit, String what, Supplier<T> operation) {
+    try {
+      return call(what, operation);
+    } catch (RuntimeException e) {
+      transactions.writeFailed(unit, e);
+      throw e;
+    }
   }
 
   /** Runs a store operation; database failures name the operation, database and schema. */

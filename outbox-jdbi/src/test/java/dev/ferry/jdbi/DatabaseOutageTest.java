@@ -8,22 +8,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.DeliveryOptions;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
+import dev.ferry.jdbi.testing.PostgresDatabase;
 import dev.ferry.jdbi.testing.PostgresExtension;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The database going away: calls fail with a clear exception, nothing stored is lost. */
+@ExtendWith(PostgresExtension.class)
 class DatabaseOutageTest {
 
   private static int freePort() throws IOException {
@@ -65,7 +75,7 @@ class DatabaseOutageTest {
         System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
     int port = freePort();
     EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
-    Set<String> received = ConcurrentHashMap.newKeySet();
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     JdbiEnvelopeStore store =
         JdbiEnvelopeStore.builder()
             .jdbcUrl("jdbc:postgresql://localhost:" + port + "/postgres")
@@ -84,7 +94,7 @@ class DatabaseOutageTest {
             .handle(
                 OrderPlaced.class,
                 (m, ctx) -> {
-                  received.add(m.id());
+                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
                   return null;
                 })
             .build();
@@ -92,13 +102,30 @@ class DatabaseOutageTest {
       store(store, outgoing("kept-", 3), null, now().plusSeconds(3600)); // unowned: for the relay
       store.storeDeadLetter(deadLetter("dl", "local:queue:x", now()));
       await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+      store.jdbi().useHandle(h -> h.execute("CREATE TABLE outage.orders (id text PRIMARY KEY)"));
 
       store(store, outgoing("parked-", 2), "elsewhere", now().plusSeconds(3600));
+      // Due while the database is down: the relay must send it once it is back.
+      Instant due = Instant.now().plusMillis(800);
+      bus.schedule(new OrderPlaced("due-during-outage"), due);
       pg.close();
 
       assertThatThrownBy(() -> bus.send(new OrderPlaced("lost?")))
           .isInstanceOf(FerryException.class)
           .hasMessageContaining("Ferry JDBI store could not")
+          .hasMessageContaining("schema 'outage'");
+      // Inside a business transaction: whether the pool notices before or at the first statement,
+      // the store's exception ends the transaction.
+      assertThatThrownBy(
+              () ->
+                  FerryJdbi.useTransaction(
+                      store,
+                      h -> {
+                        bus.send(new OrderPlaced("lost?"));
+                        h.execute("INSERT INTO outage.orders (id) VALUES ('lost?')");
+                      }))
+          .isInstanceOf(FerryException.class)
+          .hasMessageContaining("Ferry JDBI store")
           .hasMessageContaining("schema 'outage'");
       assertThatThrownBy(store::outgoingCount)
           .isInstanceOf(FerryException.class)
@@ -107,17 +134,214 @@ class DatabaseOutageTest {
           .isInstanceOf(FerryException.class);
       assertThatThrownBy(() -> store(store, outgoing("during-", 1), null, null))
           .isInstanceOf(RuntimeException.class);
+      await().until(() -> Instant.now().isAfter(due.plusMillis(500))); // the relay kept failing
 
       pg = PostgresExtension.startEmbedded(data, port);
       JdbiEnvelopeStore s = store;
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("due-during-outage"));
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> s.outgoingCount() == 2);
       assertThat(store.deadLetterCount()).isEqualTo(1);
       bus.send(new OrderPlaced("after"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("after"));
-      assertThat(received).doesNotContain("lost?");
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("after"));
+      Thread.sleep(300);
+      assertThat(received).doesNotContainKey("lost?");
+      assertThat(received.get("due-during-outage")).hasValue(1);
+      int orders =
+          store
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT count(*) FROM outage.orders")
+                          .mapTo(Integer.class)
+                          .one());
+      assertThat(orders).isZero();
     } finally {
       bus.close();
       pg.close();
     }
+  }
+
+  /**
+   * The connection dies in the middle of a business transaction: the send fails with a clear
+   * exception, and so does the transaction, also when the caller swallows the send's exception;
+   * neither the business row nor the message is kept, and nothing is sent.
+   */
+  @Test
+  void aConnectionLostInsideABusinessTransactionFailsItAndSendsNothing(PostgresDatabase db)
+      throws Exception {
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    JdbiEnvelopeStore store = db.storeBuilder().build();
+    String unique = "midtx" + ProcessHandle.current().pid() + "x" + System.nanoTime();
+    MessageBus bus =
+        MessageBus.builder()
+            .serviceName("outage")
+            .localBroker(unique)
+            .store(store)
+            .messageTypes(OrderPlaced.class)
+            .route(OrderPlaced.class, "queue:" + unique)
+            .outboxPollInterval(Duration.ofMillis(100))
+            .handle(
+                OrderPlaced.class,
+                (m, ctx) -> {
+                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
+                  return null;
+                })
+            .build();
+    String orders = "\"" + store.schema() + "\".orders";
+    try {
+      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+
+      assertThatThrownBy(
+              () ->
+                  FerryJdbi.useTransaction(
+                      store,
+                      h -> {
+                        h.execute("INSERT INTO " + orders + " (id) VALUES ('cut-1')");
+                        terminate(db, h);
+                        bus.send(new OrderPlaced("cut-1"));
+                      }))
+          .isInstanceOf(FerryException.class)
+          .hasMessageContaining("could not store outgoing messages")
+          .hasMessageContaining("schema '" + store.schema() + "'");
+
+      List<FerryException> swallowed = new ArrayList<>();
+      assertThatThrownBy(
+              () ->
+                  FerryJdbi.useTransaction(
+                      store,
+                      h -> {
+                        h.execute("INSERT INTO " + orders + " (id) VALUES ('cut-2')");
+                        terminate(db, h);
+                        try {
+                          bus.send(new OrderPlaced("cut-2"));
+                        } catch (FerryException e) {
+                          swallowed.add(e); // a careless caller
+                        }
+                      }))
+          .isInstanceOf(FerryException.class)
+          .hasMessageContaining("the transaction was not committed")
+          .hasMessageContaining("could not store outgoing messages");
+      assertThat(swallowed).hasSize(1);
+
+      bus.send(new OrderPlaced("after"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("after"));
+      Thread.sleep(300);
+      assertThat(received).containsOnlyKeys("after");
+      assertThat(store.outgoingCount()).isZero();
+      int rows =
+          store
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT count(*) FROM " + orders).mapTo(Integer.class).one());
+      assertThat(rows).isZero();
+    } finally {
+      bus.close();
+      db.dropSchema(store.schema());
+    }
+  }
+
+  /**
+   * A store write fails on a live connection (PostgreSQL refuses the value), and the caller
+   * swallows the exception: PostgreSQL has aborted the transaction and would turn its commit into a
+   * silent rollback. The commit fails loudly instead, with the store's transaction and with a bound
+   * handle of the caller's own, and the message sent before the failure in the same transaction
+   * does not leave.
+   */
+  @Test
+  @SuppressWarnings("try") // the binding is used for its scope only
+  void aFailedStoreWriteFailsTheCommitEvenIfTheCallerSwallowsIt(PostgresDatabase db)
+      throws Exception {
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    JdbiEnvelopeStore store = db.storeBuilder().build();
+    String unique = "spoiled" + ProcessHandle.current().pid() + "x" + System.nanoTime();
+    MessageBus bus =
+        MessageBus.builder()
+            .serviceName("outage")
+            .localBroker(unique)
+            .store(store)
+            .messageTypes(OrderPlaced.class)
+            .route(OrderPlaced.class, "queue:" + unique)
+            .outboxPollInterval(Duration.ofMillis(100))
+            .handle(
+                OrderPlaced.class,
+                (m, ctx) -> {
+                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
+                  return null;
+                })
+            .build();
+    String orders = "\"" + store.schema() + "\".orders";
+    DeliveryOptions unstorable = DeliveryOptions.builder().header("nul", "a\u0000b").build();
+    List<FerryException> swallowed = new ArrayList<>();
+    try {
+      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+
+      assertThatThrownBy(
+              () ->
+                  FerryJdbi.useTransaction(
+                      store,
+                      h -> {
+                        h.execute("INSERT INTO " + orders + " (id) VALUES ('spoiled-1')");
+                        bus.send(new OrderPlaced("before-1"));
+                        try {
+                          bus.send(new OrderPlaced("spoiled-1"), unstorable);
+                        } catch (FerryException e) {
+                          swallowed.add(e);
+                        }
+                      }))
+          .isInstanceOf(FerryException.class)
+          .hasMessageContaining("the transaction was not committed")
+          .hasMessageContaining("could not store outgoing messages");
+
+      Jdbi mine = db.jdbi();
+      assertThatThrownBy(
+              () ->
+                  mine.useTransaction(
+                      h -> {
+                        try (var bound = store.bind(h)) {
+                          h.execute("INSERT INTO " + orders + " (id) VALUES ('spoiled-2')");
+                          bus.send(new OrderPlaced("before-2"));
+                          try {
+                            bus.send(new OrderPlaced("spoiled-2"), unstorable);
+                          } catch (FerryException e) {
+                            swallowed.add(e);
+                          }
+                        }
+                      }))
+          .isInstanceOf(FerryException.class)
+          .hasMessageContaining("the transaction was not committed");
+
+      assertThat(swallowed)
+          .hasSize(2)
+          .allSatisfy(e -> assertThat(e).hasMessageContaining("could not store outgoing messages"));
+      bus.send(new OrderPlaced("after"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("after"));
+      Thread.sleep(300);
+      assertThat(received).as("nothing of the failed transactions").containsOnlyKeys("after");
+      assertThat(store.outgoingCount()).isZero();
+      int rows =
+          store
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT count(*) FROM " + orders).mapTo(Integer.class).one());
+      assertThat(rows).as("business rows").isZero();
+    } finally {
+      bus.close();
+      db.dropSchema(store.schema());
+    }
+  }
+
+  /** Ends the server process behind the handle's connection, as a network failure would. */
+  private static void terminate(PostgresDatabase db, Handle h) {
+    int pid = h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+    boolean done =
+        db.jdbi()
+            .withHandle(
+                other ->
+                    other
+                        .createQuery("SELECT pg_terminate_backend(?)")
+                        .bind(0, pid)
+                        .mapTo(Boolean.class)
+                        .one());
+    assertThat(done).isTrue();
   }
 }

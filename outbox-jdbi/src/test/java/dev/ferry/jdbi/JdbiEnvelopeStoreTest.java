@@ -6,12 +6,16 @@ import static dev.ferry.jdbi.contract.ContractData.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.ConfigurationException;
+import dev.ferry.DeadLetter;
 import dev.ferry.FerryException;
+import dev.ferry.MalformedMessageException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.jdbi.internal.ConnectionPools;
 import dev.ferry.jdbi.testing.PostgresDatabase;
 import dev.ferry.jdbi.testing.PostgresExtension;
+import dev.ferry.spi.OutgoingEnvelope;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -268,19 +272,159 @@ class JdbiEnvelopeStoreTest {
   }
 
   @Test
-  void anUnreadableRowDoesNotStopTheOthers() throws Exception {
+  void anUnreadableRowBecomesADeadLetterAndDoesNotStopTheOthers() throws Exception {
     JdbiEnvelopeStore s = started(db.storeBuilder());
-    store(s, outgoing("ok-", 2), null, null);
+    List<OutgoingEnvelope> rows = outgoing("ok-", 5);
+    store(s, rows, null, null);
+    String table = "\"" + s.schema() + "\".outgoing";
     s.jdbi()
         .useHandle(
-            h ->
-                h.execute(
-                    "UPDATE \""
-                        + s.schema()
-                        + "\".outgoing SET destination = 'no such address' WHERE message_id = 'ok-0'"));
-    assertThat(s.claimOutgoing("n", 10, now(), Duration.ofSeconds(5)))
+            h -> {
+              h.execute(
+                  "UPDATE "
+                      + table
+                      + " SET destination = 'no such address'"
+                      + " WHERE message_id = 'ok-0'");
+              h.execute(
+                  "UPDATE "
+                      + table
+                      + " SET headers = '{\"nested\": {\"not\": \"a string\"}}'"
+                      + " WHERE message_id = 'ok-2'");
+              // An alias nobody registered is the receiver's business: it is sent as it is.
+              h.execute(
+                  "UPDATE "
+                      + table
+                      + " SET message_type = 'nobody.knows.v1'"
+                      + " WHERE message_id = 'ok-3'");
+            });
+
+    List<String> claimed =
+        s.claimOutgoing("n", 10, now(), Duration.ofSeconds(5)).stream()
+            .map(o -> o.envelope().id())
+            .toList();
+
+    assertThat(claimed).containsExactly("ok-1", "ok-3", "ok-4");
+    assertThat(s.outgoingCount()).as("the unreadable rows left the outbox").isEqualTo(3);
+    assertThat(s.deadLetterCount()).isEqualTo(2);
+    DeadLetter badDestination = s.deadLetter("ok-0@no such address").orElseThrow();
+    assertThat(badDestination.reason()).isEqualTo("unreadable-outgoing-row");
+    assertThat(badDestination.endpoint()).isEqualTo("no such address");
+    assertThat(badDestination.exceptionType()).isEqualTo(MalformedMessageException.class.getName());
+    assertThat(badDestination.exceptionMessage())
+        .contains("column destination", "Invalid address 'no such address'");
+    assertThat(badDestination.stackTrace()).contains("IllegalArgumentException");
+    assertThat(badDestination.envelope()).isEqualTo(rows.get(0).envelope());
+    DeadLetter badHeaders = s.deadLetter("ok-2@local:queue:contract").orElseThrow();
+    assertThat(badHeaders.reason()).isEqualTo("unreadable-outgoing-row");
+    assertThat(badHeaders.endpoint()).isEqualTo("local:queue:contract");
+    assertThat(badHeaders.exceptionMessage())
+        .contains("column headers", "not a JSON object of strings", "{\"nested\"");
+    assertThat(badHeaders.envelope())
+        .as("everything but the headers is kept")
+        .usingRecursiveComparison()
+        .ignoringFields("headers")
+        .isEqualTo(rows.get(2).envelope());
+    assertThat(badHeaders.envelope().headers()).isEmpty();
+    assertThat(badHeaders.attempts()).isEqualTo(rows.get(2).envelope().attempts() + 1);
+
+    // The claim committed: nothing is left for another node, and the next claim goes on.
+    assertThat(s.claimOutgoing("m", 10, now(), Duration.ofSeconds(5))).isEmpty();
+  }
+
+  @Test
+  void anUnreadableRowThatCannotBeDeadLetteredIsSkippedAndTheClaimStillCommits() throws Exception {
+    JdbiEnvelopeStore s = started(db.storeBuilder());
+    store(s, outgoing("sp-", 3), null, null);
+    String schema = "\"" + s.schema() + "\"";
+    s.jdbi()
+        .useHandle(
+            h -> {
+              h.execute(
+                  "UPDATE "
+                      + schema
+                      + ".outgoing SET destination = 'x y' WHERE message_id = 'sp-1'");
+              h.execute(
+                  "ALTER TABLE " + schema + ".dead_letters ADD CONSTRAINT refuse CHECK (false)");
+            });
+    Instant t = now();
+    assertThat(s.claimOutgoing("n", 10, t, Duration.ofSeconds(5)))
         .extracting(o -> o.envelope().id())
-        .containsExactly("ok-1");
+        .containsExactly("sp-0", "sp-2");
+    assertThat(s.deadLetterCount()).isZero();
+    assertThat(s.outgoingCount()).as("kept, under the claim's lease").isEqualTo(3);
+    assertThat(s.claimOutgoing("m", 10, t.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
+
+    s.jdbi()
+        .useHandle(
+            h -> h.execute("ALTER TABLE " + schema + ".dead_letters DROP CONSTRAINT refuse"));
+    assertThat(s.claimOutgoing("m", 10, t.plusSeconds(6), Duration.ofSeconds(5)))
+        .extracting(o -> o.envelope().id())
+        .as("after the lease: the bad row is dead-lettered, the others come back")
+        .containsExactly("sp-0", "sp-2");
+    assertThat(s.deadLetter("sp-1@x y")).isPresent();
+  }
+
+  @Test
+  void bookkeepingCommitsAsynchronouslyWithoutChangingTheSession() throws Exception {
+    try (Connection c = db.connect()) {
+      try (Statement st = c.createStatement()) {
+        st.execute("SET synchronous_commit TO on");
+      }
+      // One connection for everything the store does: what it leaves behind shows.
+      JdbiEnvelopeStore s =
+          started(
+              JdbiEnvelopeStore.builder()
+                  .jdbi(Jdbi.create(c))
+                  .schema(db.newSchema())
+                  .jtaRegistry("none"));
+      List<OutgoingEnvelope> rows = outgoing("sc-", 3);
+      store(s, rows, null, null);
+      assertThat(s.claimOutgoing("n", 10, now(), Duration.ofSeconds(5))).hasSize(3);
+      assertThat(s.releaseOutgoing("n", List.of(rows.get(0).id()), now())).isEqualTo(1);
+      assertThat(s.deleteOutgoing("n", List.of(rows.get(1).id(), rows.get(2).id()))).isEqualTo(2);
+      s.inTransaction(uow -> s.recordIncoming(uow, "local:queue:sc", "m"));
+      assertThat(s.purgeInbox(Instant.now().plusSeconds(1), 10)).isEqualTo(1);
+      assertThat(s.outgoingCount()).isEqualTo(1);
+      assertThat(c.getAutoCommit()).isTrue();
+      try (Statement st = c.createStatement();
+          var rs = st.executeQuery("SHOW synchronous_commit")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("on");
+      }
+    }
+  }
+
+  @Test
+  void connectionsThatDoNotAutoCommitGetTransactionsOfTheirOwn() throws Exception {
+    try (HikariDataSource manual = new HikariDataSource()) {
+      manual.setJdbcUrl(db.jdbcUrl());
+      manual.setUsername(db.username());
+      manual.setPassword(db.password() == null ? "" : db.password());
+      manual.setAutoCommit(false);
+      manual.setMaximumPoolSize(3);
+      JdbiEnvelopeStore s =
+          started(
+              JdbiEnvelopeStore.builder()
+                  .dataSource(manual)
+                  .schema(db.newSchema())
+                  .jtaRegistry("none"));
+      List<OutgoingEnvelope> rows = outgoing("mc-", 3);
+      store(s, rows, null, null);
+      assertThat(s.claimOutgoing("n", 10, now(), Duration.ofMinutes(1))).hasSize(3);
+      assertThat(s.deleteOutgoing("n", List.of(rows.get(0).id()))).isEqualTo(1);
+      assertThat(s.releaseOutgoing("n", List.of(rows.get(1).id()), now())).isEqualTo(1);
+      List<String> seenElsewhere =
+          db.jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT coalesce(owner, '-') FROM \""
+                                  + s.schema()
+                                  + "\".outgoing ORDER BY seq")
+                          .mapTo(String.class)
+                          .list());
+      assertThat(seenElsewhere).as("committed").containsExactly("-", "n");
+    }
   }
 
   @Test

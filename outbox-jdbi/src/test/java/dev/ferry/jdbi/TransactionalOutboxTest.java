@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -240,5 +241,52 @@ class TransactionalOutboxTest {
     assertThat(store.outgoingCount()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("o-8"));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1400));
+  }
+
+  @Test
+  void anUnreadableRowBecomesADeadLetterWhileTheOthersAreDelivered() throws Exception {
+    for (String id : List.of("u-1", "u-2", "u-3", "u-4")) {
+      bus.schedule(new OrderPlaced(id), Duration.ofMillis(1000));
+    }
+    String outgoing = "\"" + store.schema() + "\".outgoing";
+    String byOrder = " WHERE convert_from(body, 'UTF8') LIKE ?";
+    store
+        .jdbi()
+        .useHandle(
+            h -> {
+              h.execute(
+                  "UPDATE " + outgoing + " SET destination = 'not an address'" + byOrder, "%u-1%");
+              h.execute("UPDATE " + outgoing + " SET headers = '\"a string\"'" + byOrder, "%u-2%");
+              h.execute(
+                  "UPDATE " + outgoing + " SET message_type = 'nobody.knows.v1'" + byOrder,
+                  "%u-3%");
+            });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("u-4"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> bus.deadLetters().count() == 3);
+    assertThat(store.outgoingCount()).isZero();
+    Map<String, String> reasonByEndpoint =
+        bus.deadLetters().list(10).stream()
+            .collect(
+                Collectors.toMap(d -> d.endpoint() + " " + d.reason(), d -> d.exceptionMessage()));
+    String queue = "local:queue:" + unique + ".orders";
+    assertThat(reasonByEndpoint)
+        .containsOnlyKeys(
+            "not an address unreadable-outgoing-row",
+            queue + " unreadable-outgoing-row",
+            queue + " unknown-message-type");
+    assertThat(reasonByEndpoint.get("not an address unreadable-outgoing-row"))
+        .contains("column destination");
+    assertThat(reasonByEndpoint.get(queue + " unreadable-outgoing-row")).contains("column headers");
+    assertThat(received).containsExactly("u-4");
+
+    // The row with unreadable headers is kept without them, and can be sent again.
+    var headless =
+        bus.deadLetters().list(10).stream()
+            .filter(d -> d.endpoint().equals(queue) && d.reason().startsWith("unreadable"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bus.deadLetters().replay(headless.id())).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("u-2"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.jdbi.internal;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -15,6 +16,7 @@ import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -54,11 +56,38 @@ final class Db {
     return (position, statement, ctx) -> statement.setObject(position, utc);
   }
 
-  /** A {@code text[]} argument, for {@code = ANY(:ids)}. */
-  static Argument textArray(Collection<String> values) {
-    Object[] array = values.toArray(new Object[0]);
-    return (position, statement, ctx) ->
-        statement.setArray(position, statement.getConnection().createArrayOf("text", array));
+  /**
+   * Runs {@code work} on a statement prepared on the handle's connection, bypassing JDBI's
+   * statement machinery: for the statements run once per message, where its per-statement cost
+   * shows. A failure is reported as JDBI would report it.
+   */
+  static <T> T jdbc(Handle h, String sql, JdbcWork<T> work) {
+    try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+      return work.run(ps);
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
+  }
+
+  /** Work on a prepared statement. */
+  @FunctionalInterface
+  interface JdbcWork<T> {
+    T run(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Sets a {@code timestamptz} parameter; null sets SQL NULL. */
+  static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(index, value.atOffset(ZoneOffset.UTC));
+    }
+  }
+
+  /** Sets a {@code text[]} parameter, for {@code = ANY(?)}. */
+  static void setTextArray(PreparedStatement ps, int index, Collection<String> values)
+      throws SQLException {
+    ps.setArray(index, ps.getConnection().createArrayOf("text", values.toArray(new Object[0])));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

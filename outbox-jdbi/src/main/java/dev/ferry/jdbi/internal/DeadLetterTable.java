@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /** Dead letters: upserted by id, listed in the order they were first stored, newest first. */
@@ -19,18 +21,32 @@ public final class DeadLetterTable {
 
   public void store(DeadLetter d) {
     transactions.own(
-        h ->
-            EnvelopeRows.bind(Db.update(h, sql.upsertDeadLetter), d.envelope())
-                .bind("id", d.id())
-                .bind("endpoint", d.endpoint())
-                .bind("reason", d.reason())
-                .bind("exception_type", d.exceptionType())
-                .bind("exception_message", d.exceptionMessage())
-                .bind("stack_trace", d.stackTrace())
-                .bind("failed_attempts", d.attempts())
-                .bind("first_failed_at", Db.instant(d.firstFailedAt()))
-                .bind("dead_lettered_at", Db.instant(d.deadLetteredAt()))
-                .execute());
+        h -> {
+          store(h, List.of(d));
+          return null;
+        });
+  }
+
+  /** Upserts dead letters in the transaction of {@code h}, in one batch. */
+  void store(Handle h, List<DeadLetter> deadLetters) {
+    if (deadLetters.isEmpty()) {
+      return;
+    }
+    PreparedBatch batch = Db.batch(h, sql.upsertDeadLetter);
+    for (DeadLetter d : deadLetters) {
+      EnvelopeRows.bind(batch, d.envelope())
+          .bind("id", d.id())
+          .bind("endpoint", d.endpoint())
+          .bind("reason", d.reason())
+          .bind("exception_type", d.exceptionType())
+          .bind("exception_message", d.exceptionMessage())
+          .bind("stack_trace", d.stackTrace())
+          .bind("failed_attempts", d.attempts())
+          .bind("first_failed_at", Db.instant(d.firstFailedAt()))
+          .bind("dead_lettered_at", Db.instant(d.deadLetteredAt()))
+          .add();
+    }
+    batch.execute();
   }
 
   public List<DeadLetter> list(String endpoint, int limit) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.Envelope;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -48,7 +49,39 @@ final class EnvelopeRows {
           .map(n -> n.equals("headers") ? "CAST(:headers AS jsonb)" : ":" + n)
           .collect(Collectors.joining(", "));
 
+  /**
+   * {@link #PARAMETERS} as positional parameters, for {@link #bind(PreparedStatement, int,
+   * Envelope)}.
+   */
+  static final String POSITIONAL =
+      NAMES.stream()
+          .map(n -> n.equals("headers") ? "CAST(? AS jsonb)" : "?")
+          .collect(Collectors.joining(", "));
+
   private EnvelopeRows() {}
+
+  /** Binds the envelope's columns from parameter {@code first} on; returns the next index. */
+  static int bind(PreparedStatement ps, int first, Envelope e) throws SQLException {
+    int i = first;
+    ps.setString(i++, e.id());
+    ps.setString(i++, e.messageType());
+    ps.setString(i++, e.contentType());
+    ps.setString(i++, e.correlationId());
+    ps.setString(i++, e.causationId());
+    ps.setString(i++, e.replyTo());
+    ps.setString(i++, e.replyType());
+    ps.setString(i++, e.source());
+    Db.setInstant(ps, i++, e.sentAt());
+    Db.setInstant(ps, i++, e.deliverBy());
+    Db.setInstant(ps, i++, e.scheduledFor());
+    ps.setInt(i++, e.attempts());
+    ps.setString(i++, e.tenant());
+    ps.setString(i++, e.traceParent());
+    ps.setString(i++, e.traceState());
+    ps.setString(i++, headersJson(e.headers()));
+    ps.setBytes(i++, e.body());
+    return i;
+  }
 
   static String columns(String prefix) {
     return NAMES.stream().map(n -> prefix + n).collect(Collectors.joining(", "));
@@ -76,6 +109,47 @@ final class EnvelopeRows {
   }
 
   static Envelope read(ResultSet rs) throws SQLException {
+    return builder(rs).headers(headers(rs.getString("headers"))).build();
+  }
+
+  /**
+   * As much of the envelope as can be read: a part that cannot be read is left out (headers that
+   * are not a JSON object of strings become none) and its problem, naming the column, is added to
+   * {@code problems}. Used to keep an unreadable row as a dead letter instead of losing it.
+   */
+  static Envelope readWhatIsReadable(ResultSet rs, List<String> problems) throws SQLException {
+    Envelope.Builder b;
+    try {
+      b = builder(rs);
+    } catch (SQLException | RuntimeException e) {
+      problems.add("envelope columns: " + e.getMessage());
+      b = Envelope.builder().id(rs.getString("message_id")).body(bodyOrEmpty(rs));
+    }
+    String json = rs.getString("headers");
+    try {
+      b.headers(headers(json));
+    } catch (SQLException | RuntimeException e) {
+      problems.add("column headers: " + e.getMessage() + "; stored value: " + abbreviate(json));
+    }
+    return b.build();
+  }
+
+  private static byte[] bodyOrEmpty(ResultSet rs) {
+    try {
+      return rs.getBytes("body");
+    } catch (SQLException | RuntimeException e) {
+      return new byte[0];
+    }
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null || text.length() <= 500) {
+      return text;
+    }
+    return text.substring(0, 500) + "... (" + text.length() + " characters)";
+  }
+
+  private static Envelope.Builder builder(ResultSet rs) throws SQLException {
     return Envelope.builder()
         .id(rs.getString("message_id"))
         .messageType(rs.getString("message_type"))
@@ -92,12 +166,13 @@ final class EnvelopeRows {
         .tenant(rs.getString("tenant"))
         .traceParent(rs.getString("trace_parent"))
         .traceState(rs.getString("trace_state"))
-        .headers(headers(rs.getString("headers")))
-        .body(rs.getBytes("body"))
-        .build();
+        .body(rs.getBytes("body"));
   }
 
   private static String headersJson(Map<String, String> headers) {
+    if (headers.isEmpty()) {
+      return "{}";
+    }
     try {
       return JSON.writeValueAsString(headers);
     } catch (JsonProcessingException e) {
@@ -112,7 +187,8 @@ final class EnvelopeRows {
     try {
       return JSON.readValue(json, HEADERS);
     } catch (JsonProcessingException e) {
-      throw new SQLException("Stored headers are not a JSON object of strings: " + e, e);
+      throw new SQLException(
+          "Stored headers are not a JSON object of strings: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -1,7 +1,11 @@
 package dev.ferry.jdbi.internal;
 
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -36,12 +40,43 @@ public final class InboxTable {
    * waits on the primary key until the other transaction ends, so only one of them gets true.
    */
   public boolean record(JdbiUnitOfWork uow, String endpoint, String messageId, Instant now) {
-    return Db.update(uow.handle(), sql.insertIncoming)
-            .bind("message_id", messageId)
-            .bind("endpoint", endpoint)
-            .bind("handled_at", Db.instant(now))
-            .execute()
+    return Db.jdbc(
+            uow.handle(),
+            sql.insertIncoming,
+            ps -> {
+              ps.setString(1, messageId);
+              ps.setString(2, endpoint);
+              Db.setInstant(ps, 3, now);
+              return ps.executeUpdate();
+            })
         == 1;
+  }
+
+  /**
+   * Inserts a row per id in one statement, in id order (so that two transactions recording
+   * overlapping batches wait on each other instead of deadlocking); returns the ids that existed.
+   */
+  public Set<String> record(
+      JdbiUnitOfWork uow, String endpoint, Collection<String> messageIds, Instant now) {
+    Set<String> duplicates = new LinkedHashSet<>(messageIds);
+    if (duplicates.isEmpty()) {
+      return duplicates;
+    }
+    Db.jdbc(
+        uow.handle(),
+        sql.insertIncomingBatch,
+        ps -> {
+          ps.setString(1, endpoint);
+          Db.setInstant(ps, 2, now);
+          Db.setTextArray(ps, 3, duplicates);
+          try (ResultSet inserted = ps.executeQuery()) {
+            while (inserted.next()) {
+              duplicates.remove(inserted.getString(1));
+            }
+          }
+          return null;
+        });
+    return duplicates;
   }
 
   /** Deletes rows handled before {@code olderThan}, {@code batch} rows per transaction. */
@@ -52,9 +87,9 @@ public final class InboxTable {
     int total = 0;
     for (int i = 0; i < maxBatches; i++) {
       int n =
-          transactions.own(
-              h ->
-                  Db.update(h, sql.purgeIncoming)
+          transactions.bookkeeping(
+              (h, async) ->
+                  Db.update(h, async ? sql.purgeIncomingAsync : sql.purgeIncoming)
                       .bind("before", Db.instant(olderThan))
                       .bind("batch", batch)
                       .execute());

@@ -73,7 +73,7 @@ final class JtaTransactions implements JtaBridge {
     }
     List<Runnable> actions = new ArrayList<>();
     Handle handle = jdbi.open();
-    JdbiUnitOfWork uow = new JdbiUnitOfWork(owner, handle, actions::add);
+    JdbiUnitOfWork uow = new JdbiUnitOfWork(owner, handle, actions::add, JdbiUnitOfWork.Kind.JTA);
     try {
       if (handle.getConnection().getAutoCommit()) {
         // An enlisted connection never auto-commits; this one would commit every row at once,

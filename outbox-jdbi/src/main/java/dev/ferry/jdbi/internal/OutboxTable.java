@@ -1,7 +1,12 @@
 package dev.ferry.jdbi.internal;
 
 import dev.ferry.Address;
+import dev.ferry.DeadLetter;
+import dev.ferry.Envelope;
+import dev.ferry.MalformedMessageException;
 import dev.ferry.spi.OutgoingEnvelope;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,7 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +25,17 @@ import org.slf4j.LoggerFactory;
 public final class OutboxTable {
   private static final Logger log = LoggerFactory.getLogger(OutboxTable.class);
 
+  /** The reason of the dead letter an unreadable outgoing row becomes. */
+  public static final String UNREADABLE = "unreadable-outgoing-row";
+
   private final StoreSql sql;
   private final Transactions transactions;
+  private final DeadLetterTable deadLetters;
 
-  public OutboxTable(String schema, Transactions transactions) {
+  public OutboxTable(String schema, Transactions transactions, DeadLetterTable deadLetters) {
     this.sql = new StoreSql(schema);
     this.transactions = transactions;
+    this.deadLetters = deadLetters;
   }
 
   /** One batch of upserts in the unit of work (a stored id is replaced, as the SPI says). */
@@ -40,34 +50,57 @@ public final class OutboxTable {
     // One row per id: the same id twice in one batch would make the upsert touch a row twice.
     Map<String, OutgoingEnvelope> byId = new LinkedHashMap<>();
     envelopes.forEach(e -> byId.put(e.id(), e));
-    PreparedBatch batch = Db.batch(uow.handle(), sql.insertOutgoing);
-    for (OutgoingEnvelope o : byId.values()) {
-      EnvelopeRows.bind(batch, o.envelope())
-          .bind("id", o.id())
-          .bind("destination", o.destination().toString())
-          .bind("due_at", Db.instant(o.dueAt()))
-          .bind("owner", owner)
-          .bind("lease_until", Db.instant(owner == null ? null : leaseUntil))
-          .add();
-    }
-    batch.execute();
+    Instant lease = owner == null ? null : leaseUntil;
+    Db.jdbc(
+        uow.handle(),
+        sql.insertOutgoing,
+        ps -> {
+          for (OutgoingEnvelope o : byId.values()) {
+            ps.setString(1, o.id());
+            ps.setString(2, o.destination().toString());
+            Db.setInstant(ps, 3, o.dueAt());
+            Db.setInstant(ps, 4, o.dueAt());
+            ps.setString(5, owner);
+            Db.setInstant(ps, 6, lease);
+            EnvelopeRows.bind(ps, 7, o.envelope());
+            if (byId.size() > 1) {
+              ps.addBatch();
+            }
+          }
+          return byId.size() > 1 ? ps.executeBatch().length : ps.executeUpdate();
+        });
   }
 
-  /** Claims due rows that are free or whose lease expired; committed before it returns. */
+  /**
+   * Claims due rows that are free or whose lease expired, in one statement committed before it
+   * returns. A claimed row that cannot be read (a destination that is not an address, headers that
+   * are not a JSON object of strings) is then stored as a dead letter with reason {@value
+   * #UNREADABLE} and removed from the outbox, both in one transaction; the others are returned: one
+   * bad row never stops the relay.
+   */
   public List<OutgoingEnvelope> claim(String owner, int limit, Instant now, Duration lease) {
     if (limit <= 0) {
       return List.of();
     }
     List<Claimed> rows =
-        transactions.own(
-            h ->
-                Db.query(h, sql.claimOutgoing)
+        transactions.bookkeeping(
+            (h, async) ->
+                Db.query(h, async ? sql.claimOutgoingAsync : sql.claimOutgoing)
                     .bind("now", Db.instant(now))
                     .bind("limit", limit)
                     .bind("owner", owner)
                     .bind("lease_until", Db.instant(now.plus(lease)))
                     .map((rs, ctx) -> Claimed.read(rs))
                     .list());
+    List<Claimed> unreadable = new ArrayList<>(0);
+    for (Claimed c : rows) {
+      if (c.deadLetter != null) {
+        unreadable.add(c);
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      deadLetter(owner, unreadable);
+    }
     rows.sort(Comparator.comparing(Claimed::notBefore).thenComparingLong(Claimed::seq));
     List<OutgoingEnvelope> claimed = new ArrayList<>(rows.size());
     for (Claimed c : rows) {
@@ -78,17 +111,59 @@ public final class OutboxTable {
     return claimed;
   }
 
+  /**
+   * Moves unreadable rows just claimed by {@code owner} to the dead letters: each is stored as a
+   * dead letter and deleted in one transaction. If that fails, the rows stay claimed and come back
+   * when the lease expires; the rest of the claim is not affected.
+   */
+  private void deadLetter(String owner, List<Claimed> unreadable) {
+    List<String> ids = new ArrayList<>(unreadable.size());
+    List<DeadLetter> letters = new ArrayList<>(unreadable.size());
+    for (Claimed c : unreadable) {
+      ids.add(c.id);
+      letters.add(c.deadLetter);
+    }
+    try {
+      transactions.own(
+          h -> {
+            deadLetters.store(h, letters);
+            return delete(h, sql.deleteOutgoing, owner, ids);
+          });
+    } catch (RuntimeException e) {
+      log.error(
+          "Unreadable outgoing row(s) {} could not be moved to the dead letters; they are skipped"
+              + " and tried again when their lease expires",
+          ids,
+          e);
+      return;
+    }
+    for (Claimed c : unreadable) {
+      log.error(
+          "{}; moved to the dead letters (reason {}, id '{}')",
+          c.deadLetter.exceptionMessage(),
+          UNREADABLE,
+          c.deadLetter.id());
+    }
+  }
+
   /** Deletes rows still owned by {@code owner}. */
   public int delete(String owner, Collection<String> ids) {
     if (ids.isEmpty()) {
       return 0;
     }
-    return transactions.own(
-        h ->
-            Db.update(h, sql.deleteOutgoing)
-                .bind("owner", owner)
-                .bind("ids", Db.textArray(ids))
-                .execute());
+    return transactions.bookkeeping(
+        (h, async) -> delete(h, async ? sql.deleteOutgoingAsync : sql.deleteOutgoing, owner, ids));
+  }
+
+  private static int delete(Handle h, String statement, String owner, Collection<String> ids) {
+    return Db.jdbc(
+        h,
+        statement,
+        ps -> {
+          ps.setString(1, owner);
+          Db.setTextArray(ps, 2, ids);
+          return ps.executeUpdate();
+        });
   }
 
   /** Frees rows still owned by {@code owner}, not due before {@code notBefore}. */
@@ -96,40 +171,79 @@ public final class OutboxTable {
     if (ids.isEmpty()) {
       return 0;
     }
-    return transactions.own(
-        h ->
-            Db.update(h, sql.releaseOutgoing)
-                .bind("owner", owner)
-                .bind("ids", Db.textArray(ids))
-                .bind("not_before", Db.instant(notBefore))
-                .execute());
+    return transactions.bookkeeping(
+        (h, async) ->
+            Db.jdbc(
+                h,
+                async ? sql.releaseOutgoingAsync : sql.releaseOutgoing,
+                ps -> {
+                  Db.setInstant(ps, 1, notBefore);
+                  ps.setString(2, owner);
+                  Db.setTextArray(ps, 3, ids);
+                  return ps.executeUpdate();
+                }));
   }
 
   public long count() {
     return transactions.own(h -> Db.query(h, sql.countOutgoing).mapTo(Long.class).one());
   }
 
-  /** A claimed row; {@code envelope} is null when the row cannot be read (logged, skipped). */
-  private record Claimed(long seq, Instant notBefore, OutgoingEnvelope envelope) {
+  /**
+   * A claimed row: either its {@code envelope}, or, when the row cannot be read, the {@code
+   * deadLetter} that keeps what could be read of it.
+   */
+  private record Claimed(
+      long seq, Instant notBefore, String id, OutgoingEnvelope envelope, DeadLetter deadLetter) {
     static Claimed read(ResultSet rs) throws SQLException {
       long seq = rs.getLong("seq");
       Instant notBefore = Db.instant(rs, "not_before");
+      String id = rs.getString("id");
+      String destinationText = rs.getString("destination");
+      List<String> problems = new ArrayList<>(1);
+      List<Exception> causes = new ArrayList<>(1);
+      Address destination = null;
       try {
-        OutgoingEnvelope e =
-            new OutgoingEnvelope(
-                EnvelopeRows.read(rs),
-                Address.parse(rs.getString("destination")),
-                Db.instant(rs, "due_at"));
-        return new Claimed(seq, notBefore, e);
-      } catch (SQLException | RuntimeException e) {
-        log.error(
-            "Outgoing row seq={} (message {}) cannot be read and is skipped until it is fixed or"
-                + " deleted: {}",
-            seq,
-            rs.getString("message_id"),
-            e.toString());
-        return new Claimed(seq, notBefore, null);
+        destination = Address.parse(destinationText);
+      } catch (RuntimeException e) {
+        problems.add("column destination: " + e.getMessage());
+        causes.add(e);
       }
+      Envelope envelope;
+      Instant dueAt = null;
+      try {
+        envelope = EnvelopeRows.read(rs);
+        dueAt = Db.instant(rs, "due_at");
+      } catch (SQLException | RuntimeException e) {
+        envelope = EnvelopeRows.readWhatIsReadable(rs, problems);
+        causes.add(e);
+      }
+      if (problems.isEmpty()) {
+        return new Claimed(
+            seq, notBefore, id, new OutgoingEnvelope(envelope, destination, dueAt), null);
+      }
+      MalformedMessageException failure =
+          new MalformedMessageException(
+              "Outgoing row '" + id + "' cannot be read: " + String.join("; ", problems),
+              causes.isEmpty() ? null : causes.get(0));
+      for (int i = 1; i < causes.size(); i++) {
+        failure.addSuppressed(causes.get(i));
+      }
+      StringWriter trace = new StringWriter();
+      failure.printStackTrace(new PrintWriter(trace));
+      Instant now = Instant.now();
+      DeadLetter d =
+          new DeadLetter(
+              envelope.id() + "@" + destinationText, // as every dead letter: id '@' endpoint
+              envelope,
+              destinationText,
+              UNREADABLE,
+              failure.getClass().getName(),
+              failure.getMessage(),
+              trace.toString(),
+              Math.max(1, envelope.attempts() + 1),
+              now,
+              now);
+      return new Claimed(seq, notBefore, id, null, d);
     }
   }
 }

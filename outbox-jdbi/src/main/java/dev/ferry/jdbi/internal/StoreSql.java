@@ -13,13 +13,28 @@ final class StoreSql {
        trace_parent = EXCLUDED.trace_parent, trace_state = EXCLUDED.trace_state,
        headers = EXCLUDED.headers, body = EXCLUDED.body""";
 
+  /**
+   * Turns {@code synchronous_commit} off for the transaction of the statement it is added to: a
+   * materialized CTE, forced to run once by an uncorrelated {@code EXISTS} in the statement's
+   * condition. A statement in auto-commit is its own transaction, so the setting ends with it.
+   */
+  private static final String ASYNC_CTE =
+      "ferry_async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))";
+
+  private static final String ASYNC_CONDITION = " AND EXISTS (SELECT 1 FROM ferry_async)";
+
   final String insertOutgoing;
   final String claimOutgoing;
+  final String claimOutgoingAsync;
   final String deleteOutgoing;
+  final String deleteOutgoingAsync;
   final String releaseOutgoing;
+  final String releaseOutgoingAsync;
   final String countOutgoing;
   final String insertIncoming;
+  final String insertIncomingBatch;
   final String purgeIncoming;
+  final String purgeIncomingAsync;
   final String upsertDeadLetter;
   final String selectDeadLetters;
   final String selectDeadLettersAt;
@@ -34,41 +49,55 @@ final class StoreSql {
     String incoming = s + "incoming";
     String dead = s + "dead_letters";
     String envelope = EnvelopeRows.COLUMNS;
+    // Positional: run through plain JDBC (Db.jdbc), one per message.
     insertOutgoing =
         "INSERT INTO "
             + outgoing
             + " (id, destination, due_at, not_before, owner, lease_until, "
             + envelope
-            + ") VALUES (:id, :destination, :due_at,"
-            + " COALESCE(:due_at, CAST('-infinity' AS timestamptz)), :owner, :lease_until, "
-            + EnvelopeRows.PARAMETERS
+            + ") VALUES (?, ?, ?, COALESCE(?, CAST('-infinity' AS timestamptz)), ?, ?, "
+            + EnvelopeRows.POSITIONAL
             + ") ON CONFLICT (id) DO UPDATE SET destination = EXCLUDED.destination,"
             + " due_at = EXCLUDED.due_at, not_before = EXCLUDED.not_before,"
             + " owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until,"
             + UPSERT_ENVELOPE;
-    claimOutgoing =
-        "WITH due AS (SELECT id FROM "
+    String due =
+        "due AS (SELECT id FROM "
             + outgoing
             + " WHERE not_before <= :now AND (lease_until IS NULL OR lease_until <= :now)"
-            + " ORDER BY not_before, seq LIMIT :limit FOR UPDATE SKIP LOCKED)"
-            + " UPDATE "
+            + " ORDER BY not_before, seq LIMIT :limit FOR UPDATE SKIP LOCKED)";
+    String claim =
+        " UPDATE "
             + outgoing
-            + " o SET owner = :owner, lease_until = :lease_until FROM due WHERE o.id = due.id"
-            + " RETURNING o.seq, o.not_before, o.destination, o.due_at, "
+            + " o SET owner = :owner, lease_until = :lease_until FROM due WHERE o.id = due.id";
+    String claimed =
+        " RETURNING o.id, o.seq, o.not_before, o.destination, o.due_at, "
             + EnvelopeRows.columns("o.");
-    deleteOutgoing = "DELETE FROM " + outgoing + " WHERE owner = :owner AND id = ANY(:ids)";
+    claimOutgoing = "WITH " + due + claim + claimed;
+    claimOutgoingAsync = "WITH " + ASYNC_CTE + ", " + due + claim + ASYNC_CONDITION + claimed;
+    // Positional: owner, ids.
+    deleteOutgoing = "DELETE FROM " + outgoing + " WHERE owner = ? AND id = ANY(?)";
+    deleteOutgoingAsync = async(deleteOutgoing);
+    // Positional: not before, owner, ids.
     releaseOutgoing =
         "UPDATE "
             + outgoing
-            + " SET owner = NULL, lease_until = NULL,"
-            + " not_before = GREATEST(not_before, :not_before)"
-            + " WHERE owner = :owner AND id = ANY(:ids)";
+            + " SET owner = NULL, lease_until = NULL, not_before = GREATEST(not_before, ?)"
+            + " WHERE owner = ? AND id = ANY(?)";
+    releaseOutgoingAsync = async(releaseOutgoing);
     countOutgoing = "SELECT count(*) FROM " + outgoing;
+    // Positional: message id, endpoint, handled at.
     insertIncoming =
         "INSERT INTO "
             + incoming
-            + " (message_id, endpoint, handled_at) VALUES (:message_id, :endpoint, :handled_at)"
+            + " (message_id, endpoint, handled_at) VALUES (?, ?, ?)"
             + " ON CONFLICT (message_id, endpoint) DO NOTHING";
+    // Positional: endpoint, handled at, message ids; returns the ids inserted.
+    insertIncomingBatch =
+        "INSERT INTO "
+            + incoming
+            + " (message_id, endpoint, handled_at) SELECT m, ?, ? FROM unnest(CAST(? AS text[])) m"
+            + " ORDER BY m ON CONFLICT (message_id, endpoint) DO NOTHING RETURNING message_id";
     purgeIncoming =
         "DELETE FROM "
             + incoming
@@ -76,6 +105,7 @@ final class StoreSql {
             + incoming
             + " WHERE handled_at < :before LIMIT :batch FOR UPDATE SKIP LOCKED) old"
             + " WHERE i.message_id = old.message_id AND i.endpoint = old.endpoint";
+    purgeIncomingAsync = async(purgeIncoming);
     String deadColumns =
         "endpoint, reason, exception_type, exception_message, stack_trace, failed_attempts,"
             + " first_failed_at, dead_lettered_at";
@@ -103,5 +133,12 @@ final class StoreSql {
     deleteDeadLetter = "DELETE FROM " + dead + " WHERE id = :id";
     countDeadLetters = "SELECT count(*) FROM " + dead;
     purgeDeadLetters = "DELETE FROM " + dead;
+  }
+
+  /**
+   * {@code statement} (without a WITH clause, ending in its condition) committing asynchronously.
+   */
+  static String async(String statement) {
+    return "WITH " + ASYNC_CTE + " " + statement + ASYNC_CONDITION;
   }
 }

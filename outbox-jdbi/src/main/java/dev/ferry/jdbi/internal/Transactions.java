@@ -3,9 +3,11 @@ package dev.ferry.jdbi.internal;
 import dev.ferry.FerryException;
 import dev.ferry.spi.EnvelopeStore.TransactionalWork;
 import dev.ferry.spi.UnitOfWork;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -107,7 +109,8 @@ public final class Transactions {
     T result;
     Handle handle = open();
     try {
-      JdbiUnitOfWork uow = new JdbiUnitOfWork(this, handle, actions::add);
+      JdbiUnitOfWork uow =
+          new JdbiUnitOfWork(this, handle, actions::add, JdbiUnitOfWork.Kind.STORE);
       Binding binding = push(handle, uow);
       try {
         try {
@@ -116,6 +119,9 @@ public final class Transactions {
           throw failure("begin a transaction", e);
         }
         result = work.run(uow);
+        if (uow.failedWrite() != null) {
+          throw notCommitted(uow.failedWrite());
+        }
         try {
           handle.commit();
         } catch (JdbiException e) {
@@ -132,6 +138,46 @@ public final class Transactions {
     }
     runAll(actions);
     return result;
+  }
+
+  /**
+   * Runs one statement of the store's bookkeeping (a claim, a delete after a send, a release, a
+   * purge) in a transaction of its own. Outside JTA it runs in auto-commit, one round trip (or in a
+   * transaction of its own if the connection does not auto-commit), and gets {@code asynchronous}
+   * true: the statement is then expected to turn {@code synchronous_commit} off for itself ({@link
+   * StoreSql#async}), so that it commits without waiting for the WAL flush. A database crash may
+   * undo the last fraction of a second of such statements, which only means a message is sent again
+   * (the receiver's inbox recognises it) or claimed later, never that one is lost; writes that
+   * carry a message (the outbox row in the caller's transaction, the inbox row, a dead letter) stay
+   * synchronous. Inside JTA the statement joins the container's transaction, with {@code
+   * asynchronous} false.
+   */
+  public <T> T bookkeeping(Bookkeeping<T> statement) {
+    if (jta != null && jta.active()) {
+      return own(h -> statement.run(h, false));
+    }
+    Handle handle = jdbi.open(); // a failure is reported by the caller, naming its operation
+    try {
+      if (!handle.getConnection().getAutoCommit()) {
+        // A pool that hands out connections in manual-commit mode: a transaction of its own.
+        closeQuietly(handle);
+        handle = null;
+        return own(h -> statement.run(h, true));
+      }
+      return statement.run(handle, true);
+    } catch (SQLException e) {
+      throw new ConnectionException(e);
+    } finally {
+      if (handle != null) {
+        closeQuietly(handle);
+      }
+    }
+  }
+
+  /** One statement of bookkeeping; see {@link #bookkeeping}. */
+  @FunctionalInterface
+  public interface Bookkeeping<T> {
+    T run(Handle handle, boolean asynchronous);
   }
 
   /**
@@ -186,8 +232,39 @@ public final class Transactions {
               } else {
                 handle.afterCommit(() -> runAll(List.of(action)));
               }
-            });
+            },
+            JdbiUnitOfWork.Kind.BOUND);
     return push(handle, uow);
+  }
+
+  /**
+   * A statement of the store failed in {@code uow}: PostgreSQL has aborted the transaction, and a
+   * commit would silently roll it back (pgjdbc does not report that). Make sure the caller hears of
+   * it even if the exception was swallowed: the store refuses to commit its own transaction, a JTA
+   * transaction is marked rollback-only, and the commit of a bound handle throws.
+   */
+  public void writeFailed(JdbiUnitOfWork uow, RuntimeException failure) {
+    if (!uow.writeFailed(failure)) {
+      return;
+    }
+    if (uow.kind() != JdbiUnitOfWork.Kind.STORE && jta != null && jta.active()) {
+      jta.setRollbackOnly();
+    } else if (uow.kind() == JdbiUnitOfWork.Kind.BOUND) {
+      uow.handle()
+          .afterCommit(
+              () -> {
+                throw notCommitted(failure);
+              });
+    }
+  }
+
+  private FerryException notCommitted(RuntimeException failure) {
+    return new FerryException(
+        "Ferry JDBI store: the transaction was not committed ("
+            + where
+            + "): a statement of the store failed in it, so PostgreSQL aborted it: "
+            + failure.getMessage(),
+        failure);
   }
 
   /** The store's unit of work behind {@code uow}; fails clearly for a foreign one. */

@@ -266,6 +266,35 @@ public abstract class EnvelopeStoreContract {
   }
 
   @Test
+  public final void aBatchOfIdsIsRecordedAtOnceAndItsDuplicatesAreReturned() throws Exception {
+    assertThat(recordOnce("local:queue:batch", "b1")).isTrue();
+    Set<String> first =
+        store.inTransaction(
+            uow -> store.recordIncoming(uow, "local:queue:batch", List.of("b3", "b1", "b2")));
+    assertThat(first).containsExactly("b1");
+    Set<String> second =
+        store.inTransaction(
+            uow -> store.recordIncoming(uow, "local:queue:batch", List.of("b2", "b4")));
+    assertThat(second).containsExactly("b2");
+    Set<String> otherEndpoint =
+        store.inTransaction(
+            uow -> store.recordIncoming(uow, "local:queue:other", List.of("b1", "b2")));
+    assertThat(otherEndpoint).as("per endpoint").isEmpty();
+    Set<String> none =
+        store.inTransaction(uow -> store.recordIncoming(uow, "local:queue:x", List.of()));
+    assertThat(none).isEmpty();
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(
+                    uow -> {
+                      store.recordIncoming(uow, "local:queue:batch", List.of("b5", "b6"));
+                      throw new IllegalStateException("handler failed");
+                    }))
+        .hasMessage("handler failed");
+    assertThat(recordOnce("local:queue:batch", "b5")).as("rolled back").isTrue();
+  }
+
+  @Test
   public final void concurrentDuplicatesHaveExactlyOneWinner() throws Exception {
     CountDownLatch firstRecorded = new CountDownLatch(1);
     CountDownLatch secondStarted = new CountDownLatch(1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.DeliveryOptions;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
@@ -150,6 +151,27 @@ class JtaTransactionsTest {
         .hasMessage("handler failed");
     assertThat(jta.getRollbackOnly()).isTrue();
     assertThat(jta.commit()).as("rolled back instead").isFalse();
+    assertThat(store.outgoingCount()).isZero();
+  }
+
+  @Test
+  void aFailedSendMarksTheJtaTransactionRollbackOnlyEvenIfTheCallerSwallowsIt() throws Exception {
+    jta.begin();
+    store.jdbi().useHandle(h -> h.execute("INSERT INTO " + orders + " VALUES ('j-7')"));
+    bus.send(new JtaOrder("j-7"));
+    assertThatThrownBy(
+            () ->
+                bus.send(
+                    new JtaOrder("j-8"),
+                    DeliveryOptions.builder().header("nul", "a\u0000b").build()))
+        .isInstanceOf(FerryException.class)
+        .hasMessageContaining("could not store outgoing messages");
+    // The caller carries on as if nothing happened; the container must not commit.
+    assertThat(jta.getRollbackOnly()).isTrue();
+    assertThat(jta.commit()).as("rolled back instead").isFalse();
+    Thread.sleep(300);
+    assertThat(received).isEmpty();
+    assertThat(committed(orders)).isZero();
     assertThat(store.outgoingCount()).isZero();
   }
 
