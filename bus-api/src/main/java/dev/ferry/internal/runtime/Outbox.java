@@ -189,7 +189,10 @@ final class Outbox {
       return;
     }
     try {
-      for (int round = 0; round < 100 && !closed; round++) {
+      // Keep claiming while batches come back full (a backlog drains at the store's pace, not
+      // one batch per poll), but give the timer thread back now and then.
+      long until = System.nanoTime() + 2_000_000_000L;
+      while (!closed && System.nanoTime() < until) {
         List<OutgoingEnvelope> claimed =
             store.claimOutgoing(
                 settings.nodeId(),
