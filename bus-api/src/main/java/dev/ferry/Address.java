@@ -110,11 +110,6 @@ public record Address(String transport, Kind kind, String name, String subscript
     return new Address(transportName, kind, name, subscription);
   }
 
-  /** For a subscription: its topic; otherwise this address. */
-  public Address topicAddress() {
-    return kind == Kind.SUBSCRIPTION ? new Address(transport, Kind.TOPIC, name, null) : this;
-  }
-
   @Override
   public String toString() {
     String prefix = transport == null ? "" : transport + ":";

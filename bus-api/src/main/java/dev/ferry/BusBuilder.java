@@ -53,9 +53,7 @@ public final class BusBuilder {
   BusBuilder() {}
 
   private BusBuilder set(ConfigKey<?> key, Object value) {
-    String text = String.valueOf(Objects.requireNonNull(value, key.name()));
-    key.parse(text); // fail here, at the call that set it, not at build()
-    values.put(key.name(), text);
+    values.put(key.name(), key.text(value));
     return this;
   }
 

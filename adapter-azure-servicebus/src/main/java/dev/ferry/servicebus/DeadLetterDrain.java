@@ -215,9 +215,7 @@ public final class DeadLetterDrain implements AutoCloseable {
     private Builder() {}
 
     private Builder set(ConfigKey<?> key, Object value) {
-      String text = String.valueOf(Objects.requireNonNull(value, key.name()));
-      key.parse(text);
-      values.put(key.name(), text);
+      values.put(key.name(), key.text(value));
       return this;
     }
 

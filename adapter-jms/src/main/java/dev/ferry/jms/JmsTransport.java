@@ -187,9 +187,7 @@ public final class JmsTransport implements Transport {
     private Builder() {}
 
     private Builder set(ConfigKey<?> key, Object value) {
-      String text = String.valueOf(value);
-      key.parse(text);
-      values.put(key.name(), text);
+      values.put(key.name(), key.text(value));
       return this;
     }
 

@@ -8,6 +8,8 @@ import dev.ferry.MessageBus;
 import dev.ferry.conformance.TestMessages.Ping;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -80,17 +82,48 @@ class JmsWireFormatInteropTest {
 
   // end::foreign-producer[]
 
+  /** Builds the messages a foreign producer sends, in its session. */
+  @FunctionalInterface
+  interface Messages {
+    List<Message> create(Session s) throws Exception;
+  }
+
+  /** Sends as a plain JMS client of the given factory: no Ferry code involved. */
+  private static void sendForeign(ConnectionFactory cf, String queue, Messages messages)
+      throws Exception {
+    try (Connection c = cf.createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue(queue));
+      for (Message m : messages.create(s)) {
+        p.send(m);
+      }
+    }
+  }
+
+  private static List<Message> documentedBytesMessage(Session s) throws Exception {
+    BytesMessage m = s.createBytesMessage();
+    m.writeBytes("{\"n\":42}".getBytes(StandardCharsets.UTF_8));
+    writeDocumentedProperties(m);
+    return List.of(m);
+  }
+
+  private static TextMessage pingText(Session s, int n, String property, String value)
+      throws Exception {
+    TextMessage m = s.createTextMessage("{\"n\":" + n + "}");
+    m.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
+    if (property != null) {
+      m.setStringProperty(property, value);
+    }
+    return m;
+  }
+
   @Test
   void plainJmsProducerFollowingTheDocumentIsUnderstood() throws Exception {
     startBus("interop.core");
-    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
-      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer p = s.createProducer(s.createQueue("interop.core"));
-      BytesMessage m = s.createBytesMessage();
-      m.writeBytes("{\"n\":42}".getBytes(StandardCharsets.UTF_8));
-      writeDocumentedProperties(m);
-      p.send(m);
-    }
+    sendForeign(
+        new ActiveMQConnectionFactory(broker.tcpUrl()),
+        "interop.core",
+        JmsWireFormatInteropTest::documentedBytesMessage);
     await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
     assertUnderstood();
   }
@@ -98,14 +131,10 @@ class JmsWireFormatInteropTest {
   @Test
   void qpidAmqpProducerIsUnderstood() throws Exception {
     startBus("interop.amqp");
-    try (Connection c = new JmsConnectionFactory(broker.amqpUrl()).createConnection()) {
-      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer p = s.createProducer(s.createQueue("interop.amqp"));
-      BytesMessage m = s.createBytesMessage();
-      m.writeBytes("{\"n\":42}".getBytes(StandardCharsets.UTF_8));
-      writeDocumentedProperties(m);
-      p.send(m);
-    }
+    sendForeign(
+        new JmsConnectionFactory(broker.amqpUrl()),
+        "interop.amqp",
+        JmsWireFormatInteropTest::documentedBytesMessage);
     await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
     assertUnderstood();
   }
@@ -113,14 +142,15 @@ class JmsWireFormatInteropTest {
   @Test
   void textMessageWithOnlyJmsHeadersIsUnderstood() throws Exception {
     startBus("interop.text");
-    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
-      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer p = s.createProducer(s.createQueue("interop.text"));
-      TextMessage m = s.createTextMessage("{\"n\":7}");
-      m.setJMSType("ferry.test.ping.v1");
-      m.setJMSCorrelationID("conv-7");
-      p.send(m);
-    }
+    sendForeign(
+        new ActiveMQConnectionFactory(broker.tcpUrl()),
+        "interop.text",
+        s -> {
+          TextMessage m = s.createTextMessage("{\"n\":7}");
+          m.setJMSType("ferry.test.ping.v1");
+          m.setJMSCorrelationID("conv-7");
+          return List.of(m);
+        });
     await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
     assertThat(pings).containsExactly(new Ping(7));
     assertThat(received.get(0).correlationId()).isEqualTo("conv-7");
@@ -130,21 +160,14 @@ class JmsWireFormatInteropTest {
   @Test
   void garbledHeadersAreDeadLetteredWithTheReasonAndTheListenerGoesOn() throws Exception {
     startBus("interop.garbled");
-    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
-      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer p = s.createProducer(s.createQueue("interop.garbled"));
-      TextMessage bad = s.createTextMessage("{\"n\":1}");
-      bad.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
-      bad.setStringProperty("cloudEvents_deliverby", "tomorrow, probably");
-      p.send(bad);
-      TextMessage badAttempts = s.createTextMessage("{\"n\":2}");
-      badAttempts.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
-      badAttempts.setStringProperty("cloudEvents_attempts", "three");
-      p.send(badAttempts);
-      TextMessage good = s.createTextMessage("{\"n\":3}");
-      good.setStringProperty("cloudEvents_type", "ferry.test.ping.v1");
-      p.send(good);
-    }
+    sendForeign(
+        new ActiveMQConnectionFactory(broker.tcpUrl()),
+        "interop.garbled",
+        s ->
+            List.of(
+                pingText(s, 1, "cloudEvents_deliverby", "tomorrow, probably"),
+                pingText(s, 2, "cloudEvents_attempts", "three"),
+                pingText(s, 3, null, null)));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> bus.deadLetters().count() == 2 && pings.size() == 1);

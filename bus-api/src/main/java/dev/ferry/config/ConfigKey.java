@@ -54,6 +54,16 @@ public record ConfigKey<T>(
     return new ConfigKey<>(name, Type.STRING, null, description, builderMethod, true);
   }
 
+  /**
+   * The text form of a value set in code (by a builder), checked against this key's type now, at
+   * the call that set it, rather than at start-up; null and bad values fail naming the key.
+   */
+  public String text(Object value) {
+    String text = String.valueOf(Objects.requireNonNull(value, name));
+    parse(text);
+    return text;
+  }
+
   /** Parses a raw value; the error names this key. */
   public T parse(String raw) {
     return type.parse(name, raw);

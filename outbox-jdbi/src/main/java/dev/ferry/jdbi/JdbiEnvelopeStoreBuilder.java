@@ -37,9 +37,7 @@ public final class JdbiEnvelopeStoreBuilder {
   JdbiEnvelopeStoreBuilder() {}
 
   private JdbiEnvelopeStoreBuilder set(ConfigKey<?> key, Object value) {
-    String text = String.valueOf(Objects.requireNonNull(value, key.name()));
-    key.parse(text); // fail at the call that set it
-    values.put(key.name(), text);
+    values.put(key.name(), key.text(value));
     return this;
   }
 

@@ -91,17 +91,6 @@ public final class LayeredConfig implements FerryConfig {
     return Optional.empty();
   }
 
-  /** Which layer supplied a key, for diagnostics; never the value (it may be a secret). */
-  public String sourceOf(String name) {
-    for (Layer layer : layers) {
-      String v = layer.lookup().apply(name);
-      if (v != null && !v.isBlank()) {
-        return layer.name();
-      }
-    }
-    return "default";
-  }
-
   @Override
   public <T> T get(ConfigKey<T> key) {
     Optional<String> v = raw(key.name());

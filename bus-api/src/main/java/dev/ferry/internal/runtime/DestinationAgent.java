@@ -75,10 +75,6 @@ final class DestinationAgent implements Runnable {
     this.stopped = new CountDownLatch(parallelism);
   }
 
-  Address destination() {
-    return destination;
-  }
-
   boolean isOpen() {
     return open;
   }

@@ -3,6 +3,7 @@ package dev.ferry.samples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.jms.EmbeddedArtemis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,5 +27,23 @@ class DemoAppTest {
               assertThat(r.duplicates()).isZero();
             });
     assertThat(results.get(1).note()).contains("dead-lettered: handler-failed");
+  }
+
+  /** What docs/demo.md promises: an external broker by configuration alone. */
+  @Test
+  void runsOnABrokerNamedByConfiguration(@TempDir Path dir) throws Exception {
+    try (EmbeddedArtemis external =
+        EmbeddedArtemis.builder().dataDirectory(dir.resolve("external-broker")).start()) {
+      List<DemoApp.FlowResult> results =
+          DemoApp.run(
+              FerryConfig.of(Map.of("ferry.jms.url", external.tcpUrl())),
+              dir.resolve("demo"),
+              5,
+              5,
+              Duration.ofSeconds(60));
+      assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
+      assertThat(results.get(4).note()).isEqualTo("skipped: the broker is external");
+      assertThat(dir.resolve("demo/artemis")).doesNotExist();
+    }
   }
 }
