@@ -8,6 +8,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
+import dev.ferry.servicebus.ReceivedMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -158,20 +159,81 @@ public final class ServiceBusWireFormat {
    * MalformedMessageException} for a property whose value cannot be read.
    */
   public static Envelope fromMessage(ServiceBusReceivedMessage m) {
-    Map<String, Object> p = m.getApplicationProperties();
+    return read(
+        m.getApplicationProperties(),
+        id(m),
+        m.getSubject(),
+        m.getContentType(),
+        m.getCorrelationId(),
+        m.getReplyTo(),
+        toInstant(m.getEnqueuedTime()),
+        toInstant(m.getScheduledEnqueueTime()),
+        m.getSessionId(),
+        body(m.getRawAmqpMessage()));
+  }
+
+  /**
+   * Reads an envelope from a message a host received (Azure Functions passes its fields as trigger
+   * metadata), with the same rules as {@link #fromMessage}.
+   */
+  public static Envelope fromReceived(ReceivedMessage m) {
+    Map<String, Object> p = m.applicationProperties();
+    String carried = string(p, ID);
+    String id =
+        carried != null
+            ? carried
+            : m.messageId() != null && !m.messageId().isEmpty()
+                ? m.messageId()
+                : "servicebus-sequence-" + m.sequenceNumber();
+    return read(
+        p,
+        id,
+        m.subject(),
+        m.contentType(),
+        m.correlationId(),
+        m.replyTo(),
+        m.enqueuedTime(),
+        null,
+        m.sessionId(),
+        m.body());
+  }
+
+  /** What can be read of a received message whose properties are garbled. */
+  public static Envelope bestEffort(ReceivedMessage m) {
+    String id = m.messageId();
+    return Envelope.builder()
+        .id(id != null && !id.isEmpty() ? id : "servicebus-sequence-" + m.sequenceNumber())
+        .messageType(m.subject())
+        .correlationId(m.correlationId())
+        .contentType(m.contentType())
+        .body(m.body())
+        .build();
+  }
+
+  private static Envelope read(
+      Map<String, Object> p,
+      String id,
+      String subject,
+      String contentType,
+      String correlationId,
+      String replyTo,
+      Instant enqueued,
+      Instant scheduled,
+      String sessionId,
+      byte[] body) {
     Envelope.Builder b = Envelope.builder();
-    b.id(id(m));
-    b.messageType(m.getSubject());
-    b.contentType(m.getContentType());
-    b.correlationId(m.getCorrelationId());
-    b.replyTo(m.getReplyTo());
+    b.id(id);
+    b.messageType(subject);
+    b.contentType(contentType);
+    b.correlationId(correlationId);
+    b.replyTo(replyTo);
     b.source(string(p, SOURCE));
     Instant sent = instant(p, TIME);
-    b.sentAt(sent != null ? sent : toInstant(m.getEnqueuedTime()));
+    b.sentAt(sent != null ? sent : enqueued);
     b.causationId(string(p, CAUSATION_ID));
     b.replyType(string(p, REPLY_TYPE));
     b.deliverBy(instant(p, DELIVER_BY));
-    b.scheduledFor(toInstant(m.getScheduledEnqueueTime()));
+    b.scheduledFor(scheduled);
     b.attempts(integer(p, ATTEMPTS));
     b.tenant(string(p, TENANT));
     String traceParent = string(p, TRACE_PARENT);
@@ -184,10 +246,10 @@ public final class ServiceBusWireFormat {
             text(entry.getKey(), entry.getValue()));
       }
     }
-    if (m.getSessionId() != null && !p.containsKey(HEADER_PREFIX + GROUP_HEADER)) {
-      b.header(GROUP_HEADER, m.getSessionId());
+    if (sessionId != null && !p.containsKey(HEADER_PREFIX + GROUP_HEADER)) {
+      b.header(GROUP_HEADER, sessionId);
     }
-    b.body(body(m.getRawAmqpMessage()));
+    b.body(body);
     return b.build();
   }
 
@@ -206,8 +268,16 @@ public final class ServiceBusWireFormat {
 
   /** Deliveries of this copy so far, 1-based, counted from the last abandon that set attempts. */
   public static int deliveryCount(ServiceBusReceivedMessage m) {
-    long raw = m.getDeliveryCount() + 1;
-    Object base = m.getApplicationProperties().get(DELIVERY_BASE);
+    return deliveryCount(m.getDeliveryCount() + 1, m.getApplicationProperties());
+  }
+
+  /**
+   * Deliveries so far, 1-based, from the broker's count of deliveries including this one (the count
+   * the Functions host passes) and the properties carrying {@link #DELIVERY_BASE}.
+   */
+  public static int deliveryCount(long deliveriesIncludingThis, Map<String, Object> properties) {
+    long raw = deliveriesIncludingThis;
+    Object base = properties.get(DELIVERY_BASE);
     if (base instanceof Number n) {
       raw -= n.longValue();
     }
@@ -216,7 +286,12 @@ public final class ServiceBusWireFormat {
 
   /** The subscription a targeted copy is meant for, or null for a broadcast. */
   public static String target(ServiceBusReceivedMessage m) {
-    Object t = m.getApplicationProperties().get(TARGET);
+    return target(m.getApplicationProperties());
+  }
+
+  /** The subscription a targeted copy is meant for, or null for a broadcast. */
+  public static String target(Map<String, Object> properties) {
+    Object t = properties.get(TARGET);
     return t == null ? null : t.toString();
   }
 
@@ -293,6 +368,13 @@ public final class ServiceBusWireFormat {
     }
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       long n = ((Number) v).longValue();
+      if (n >= 0 && n <= Integer.MAX_VALUE) {
+        return (int) n;
+      }
+    } else if ((v instanceof Double || v instanceof Float)
+        && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) {
+      // Hosts that pass properties through JSON (Azure Functions) turn every number into a double.
+      double n = ((Number) v).doubleValue();
       if (n >= 0 && n <= Integer.MAX_VALUE) {
         return (int) n;
       }

@@ -1,0 +1,231 @@
+package dev.ferry.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import dev.ferry.Address;
+import dev.ferry.BusBuilder;
+import dev.ferry.MessageBus;
+import dev.ferry.config.ConfigKey;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.FerryKeys;
+import dev.ferry.functions.internal.FunctionsTransport;
+import dev.ferry.functions.internal.TransportLookup;
+import dev.ferry.jdbi.JdbiEnvelopeStore;
+import dev.ferry.jdbi.JdbiStoreKeys;
+import dev.ferry.spi.EnvelopeStore;
+import dev.ferry.spi.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ferry in one Functions worker process: the bus, built once, and the triggers through which
+ * invocations hand it their messages. {@link FerryFunctions} keeps the worker's instance; tests and
+ * apps that manage their own build one with {@link #builder()}.
+ *
+ * <p>In Functions the host receives and settles, so the bus differs from other hosts in three
+ * defaults: error-policy retries are redeliveries by Service Bus ({@code
+ * ferry.errors.redelivery=transport}) rather than held in process; {@code ferry.transport} is
+ * {@code servicebus}; and the Service Bus connection is the triggers' ({@link
+ * FunctionsKeys#CONNECTION_SETTING}). Each is overridden by setting it.
+ */
+public final class FunctionsWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FunctionsWorker.class);
+
+  private final MessageBus bus;
+  private final FunctionsTransport transport;
+  private final Duration flushTimeout;
+
+  private FunctionsWorker(MessageBus bus, FunctionsTransport transport, Duration flushTimeout) {
+    this.bus = bus;
+    this.transport = transport;
+    this.flushTimeout = flushTimeout;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public MessageBus bus() {
+    return bus;
+  }
+
+  /** The trigger of a function bound to {@code queueName}. */
+  public ServiceBusTrigger queue(String queueName) {
+    return new ServiceBusTrigger(this, transport, Address.queue(queueName).on(transport.name()));
+  }
+
+  /** The trigger of a function bound to a subscription of {@code topicName}. */
+  public ServiceBusTrigger subscription(String topicName, String subscriptionName) {
+    return new ServiceBusTrigger(
+        this, transport, Address.subscription(topicName, subscriptionName).on(transport.name()));
+  }
+
+  /** See {@link FerryFunctions#sweep}. */
+  public boolean sweep(ExecutionContext context) {
+    boolean done = bus.flush(flushTimeout);
+    if (!done) {
+      log.warn(
+          "Sweep {} ran out of time ({}); the next sweep sends the rest",
+          ServiceBusTrigger.invocationId(context),
+          flushTimeout);
+    }
+    return done;
+  }
+
+  /** Waits for what an invocation sent; what is left stays in the outbox for the sweeper. */
+  void flushAfterInvocation(String invocationId) {
+    try {
+      if (!bus.flush(flushTimeout)) {
+        log.warn(
+            "Invocation {} returns with messages still unsent after {}; they stay in the outbox"
+                + " and the sweeper sends them",
+            invocationId,
+            flushTimeout);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Invocation {} could not flush its messages: {}", invocationId, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    bus.close();
+  }
+
+  /** Builds a worker; values set here win over the app settings. */
+  public static final class Builder {
+    private final Map<String, String> values = new HashMap<>();
+    private final List<Consumer<BusBuilder>> customizers = new ArrayList<>();
+    private FerryConfig config;
+    private Transport transport;
+    private EnvelopeStore store;
+
+    private Builder() {}
+
+    /** The settings to read instead of the environment (tests). */
+    public Builder config(FerryConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** Configures the bus: handlers, routes, error policies, observers. */
+    public Builder bus(Consumer<BusBuilder> customizer) {
+      customizers.add(customizer);
+      return this;
+    }
+
+    /** The transport to send with, instead of the one {@code ferry.transport} names. */
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /**
+     * The store, instead of the JDBI store that {@code ferry.store.jdbc-url} configures (or the
+     * in-memory one without it).
+     */
+    public Builder store(EnvelopeStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder flushTimeout(Duration timeout) {
+      return set(FunctionsKeys.FLUSH_TIMEOUT, timeout);
+    }
+
+    public Builder connectionSetting(String appSetting) {
+      return set(FunctionsKeys.CONNECTION_SETTING, appSetting);
+    }
+
+    private Builder set(ConfigKey<?> key, Object value) {
+      values.put(key.name(), key.text(value));
+      return this;
+    }
+
+    public FunctionsWorker build() {
+      FerryConfig base = config != null ? config : FerryConfig.fromEnvironment();
+      FerryConfig settings = functionsDefaults(base).withOverrides(values);
+      Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
+      Transport sending = transport != null ? transport : TransportLookup.create(settings);
+      FunctionsTransport functions = new FunctionsTransport(sending);
+      BusBuilder bus = MessageBus.builder().config(settings).transport(functions);
+      EnvelopeStore chosen = store != null ? store : storeFrom(settings);
+      if (chosen != null) {
+        bus.store(chosen);
+      } else {
+        log.warn(
+            "Ferry runs without a durable store in this function app: messages sent by handlers"
+                + " are lost if the worker stops before they reach the broker, and redelivered"
+                + " duplicates are handled again. Set ferry.store.jdbc-url (FERRY_STORE_JDBC_URL).");
+      }
+      customizers.forEach(c -> c.accept(bus));
+      try {
+        return new FunctionsWorker(bus.build(), functions, flushTimeout);
+      } catch (RuntimeException e) {
+        // The bus closes what it started; what failed before that is closed here.
+        if (store == null && chosen != null) {
+          closeQuietly(chosen::close);
+        }
+        if (transport == null) {
+          closeQuietly(functions::close);
+        }
+        throw e;
+      }
+    }
+
+    private static EnvelopeStore storeFrom(FerryConfig settings) {
+      String url = settings.get(JdbiStoreKeys.JDBC_URL);
+      if (url == null || url.isBlank()) {
+        return null;
+      }
+      return JdbiEnvelopeStore.builder().config(settings).build();
+    }
+
+    private static void closeQuietly(Runnable close) {
+      try {
+        close.run();
+      } catch (RuntimeException ignored) {
+        // the build's own failure is the one to report
+      }
+    }
+
+    /**
+     * The Functions defaults, under every explicit setting: retries by redelivery, Service Bus, and
+     * the triggers' connection for sending.
+     */
+    private static FerryConfig functionsDefaults(FerryConfig base) {
+      Map<String, String> defaults = new HashMap<>();
+      if (base.raw(FerryKeys.REDELIVERY.name()).isEmpty()) {
+        defaults.put(FerryKeys.REDELIVERY.name(), "transport");
+      }
+      if (base.raw(FerryKeys.TRANSPORT.name()).isEmpty()) {
+        defaults.put(FerryKeys.TRANSPORT.name(), "servicebus");
+      }
+      String connection = "ferry.servicebus.connection-string";
+      String namespace = "ferry.servicebus.namespace";
+      if (base.raw(connection).isEmpty() && base.raw(namespace).isEmpty()) {
+        String setting = base.require(FunctionsKeys.CONNECTION_SETTING);
+        String value = appSetting(setting);
+        String fqns = appSetting(setting + "__fullyQualifiedNamespace");
+        if (value != null && !value.isBlank()) {
+          defaults.put(connection, value);
+        } else if (fqns != null && !fqns.isBlank()) {
+          defaults.put(namespace, fqns);
+        }
+      }
+      // Only keys the app leaves unset get a default, so laying them over changes nothing else.
+      return defaults.isEmpty() ? base : base.withOverrides(defaults);
+    }
+
+    /** An app setting: an environment variable, or a system property of the same name. */
+    private static String appSetting(String name) {
+      String value = System.getenv(name);
+      return value != null ? value : System.getProperty(name);
+    }
+  }
+}
