@@ -1,0 +1,298 @@
+package dev.ferry.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.DeadLetter;
+import dev.ferry.functions.app.ParcelApp;
+import dev.ferry.functions.app.ParcelFunctions;
+import dev.ferry.functions.app.ParcelHandlers;
+import dev.ferry.functions.testing.InvocationContext;
+import dev.ferry.jdbi.testing.PostgresDatabase;
+import dev.ferry.jdbi.testing.PostgresExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The function methods of an app invoked as the host invokes them: host-shaped arguments (the
+ * payload bytes, a 1-based DeliveryCount, ApplicationProperties whose numbers are doubles,
+ * EnqueuedTimeUtc as .NET text) and an ExecutionContext; a return completes the message, a throw
+ * abandons it. Real Service Bus (the test double, through the SDK) and PostgreSQL underneath.
+ */
+@ExtendWith(PostgresExtension.class)
+class FunctionInvocationTest {
+  private static final String ENQUEUED = "2026-11-21T07:00:00.1234567Z";
+
+  private FunctionApp app;
+
+  @BeforeEach
+  void start(PostgresDatabase database) {
+    app = new FunctionApp(database, Map.of());
+  }
+
+  @AfterEach
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void handlesAMessageInItsTransactionAndSendsTheCascadeBeforeReturning() {
+    invokeShip("p-1", parcel("p-1", 2), 1, ferryProperties());
+
+    assertThat(app.shipments("p-1")).isEqualTo(1);
+    // Flushed before the invocation returned: the event is on both subscriptions now.
+    assertThat(app.serviceBus.entity("parcel-shipped/subscriptions/tracking").activeCount())
+        .isEqualTo(1);
+    assertThat(app.serviceBus.entity("parcel-shipped/subscriptions/billing").activeCount())
+        .isEqualTo(1);
+    assertThat(
+            app.serviceBus
+                .entity("parcel-shipped/subscriptions/tracking")
+                .messages()
+                .get(0)
+                .subject())
+        .isEqualTo("parcel-shipped");
+  }
+
+  @Test
+  void aFailingMessageThrowsForRedeliveryUntilItsPolicyEndsThenBecomesADeadLetter() {
+    byte[] poison = parcel("p-bad", -1);
+    for (int delivery = 1; delivery < ParcelApp.ATTEMPTS; delivery++) {
+      int d = delivery;
+      assertThatThrownBy(() -> invokeShip("p-bad", poison, d, ferryProperties()))
+          .isInstanceOf(RedeliveryRequestedException.class)
+          .hasMessageContaining("p-bad")
+          .hasMessageContaining("Service Bus will deliver it again");
+    }
+    invokeShip("p-bad", poison, ParcelApp.ATTEMPTS, ferryProperties()); // completes
+
+    assertThat(ParcelHandlers.SHIPPING_RUNS.get("p-bad")).hasValue(ParcelApp.ATTEMPTS);
+    List<DeadLetter> dead = FerryFunctions.bus().deadLetters().list(10);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).envelope().id()).isEqualTo("p-bad");
+    assertThat(dead.get(0).exceptionType()).isEqualTo(IllegalArgumentException.class.getName());
+    assertThat(dead.get(0).exceptionMessage()).contains("weighs -1 kg");
+    assertThat(dead.get(0).attempts()).isEqualTo(ParcelApp.ATTEMPTS);
+    assertThat(dead.get(0).endpoint()).contains("parcels");
+  }
+
+  @Test
+  void aBodyThatDoesNotParseIsADeadLetterOnTheFirstDelivery() {
+    invokeShip("p-garbled", "{not json".getBytes(StandardCharsets.UTF_8), 1, ferryProperties());
+
+    assertThat(ParcelHandlers.SHIPPING_RUNS).isEmpty();
+    DeadLetter dead = FerryFunctions.bus().deadLetters().list(10).get(0);
+    assertThat(dead.envelope().id()).isEqualTo("p-garbled");
+    assertThat(dead.attempts()).isEqualTo(1);
+    assertThat(dead.reason()).isNotBlank();
+    assertThat(new String(dead.envelope().body(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+  }
+
+  @Test
+  void anUnknownMessageTypeIsADeadLetterOnTheFirstDelivery() {
+    new ParcelFunctions()
+        .ship(
+            parcel("p-odd", 1),
+            "p-odd",
+            1,
+            "no-such-type",
+            "application/json",
+            null,
+            null,
+            null,
+            ferryProperties(),
+            ENQUEUED,
+            new InvocationContext("ship"));
+
+    DeadLetter dead = FerryFunctions.bus().deadLetters().list(10).get(0);
+    assertThat(dead.reason()).isEqualTo("unknown-message-type");
+    assertThat(dead.exceptionMessage()).contains("no-such-type");
+    assertThat(ParcelHandlers.SHIPPING_RUNS).isEmpty();
+  }
+
+  @Test
+  void garbledPropertiesAreADeadLetterWithTheReason() {
+    Map<String, Object> props = ferryProperties();
+    props.put("cloudEvents_attempts", "many");
+    invokeShip("p-props", parcel("p-props", 1), 1, props);
+
+    DeadLetter dead = FerryFunctions.bus().deadLetters().list(10).get(0);
+    assertThat(dead.reason()).isEqualTo("malformed-headers");
+    assertThat(dead.exceptionMessage()).contains("cloudEvents_attempts");
+  }
+
+  @Test
+  void anExpiredMessageCompletesWithoutBeingHandled() {
+    Map<String, Object> props = ferryProperties();
+    props.put("cloudEvents_deliverby", Instant.now().minusSeconds(5).toString());
+    invokeShip("p-late", parcel("p-late", 1), 1, props);
+
+    assertThat(ParcelHandlers.SHIPPING_RUNS).isEmpty();
+    assertThat(FerryFunctions.bus().deadLetters().count()).isZero();
+    assertThat(FerryFunctions.bus().metrics().expired()).isEqualTo(1);
+  }
+
+  @Test
+  void aRedeliveredDuplicateIsSkippedByTheDurableInbox() {
+    invokeShip("p-twice", parcel("p-twice", 1), 1, ferryProperties());
+    // The lock was lost after the commit, say: Service Bus delivers it again.
+    invokeShip("p-twice", parcel("p-twice", 1), 2, ferryProperties());
+
+    assertThat(ParcelHandlers.SHIPPING_RUNS.get("p-twice")).hasValue(1);
+    assertThat(app.shipments("p-twice")).isEqualTo(1);
+    assertThat(app.serviceBus.entity("parcel-shipped/subscriptions/tracking").activeCount())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void attemptsCarriedAsJsonNumbersAreRead() {
+    Map<String, Object> props = ferryProperties();
+    props.put("cloudEvents_attempts", 2.0); // an earlier scheduled retry copy, through JSON
+    invokeShip("p-retry", parcel("p-retry", 1), 1, props);
+
+    int attempt =
+        app.jdbi.withHandle(
+            h ->
+                h.createQuery("select attempt from " + app.schema + ".shipments")
+                    .mapTo(Integer.class)
+                    .one());
+    assertThat(attempt).isEqualTo(3);
+  }
+
+  @Test
+  void aCopyMeantForAnotherSubscriptionCompletesUnhandled() {
+    Map<String, Object> props = ferryProperties();
+    props.put("cloudEvents_ferrytarget", "billing");
+    new ParcelFunctions()
+        .track(
+            "{\"parcelId\":\"p-9\"}",
+            "p-9",
+            1,
+            "parcel-shipped",
+            "application/json",
+            null,
+            props,
+            ENQUEUED,
+            new InvocationContext("track"));
+    assertThat(ParcelHandlers.TRACKED).isEmpty();
+
+    props.put("cloudEvents_ferrytarget", "TRACKING"); // subscription names ignore case
+    new ParcelFunctions()
+        .track(
+            "{\"parcelId\":\"p-9\"}",
+            "p-9",
+            1,
+            "parcel-shipped",
+            "application/json",
+            null,
+            props,
+            ENQUEUED,
+            new InvocationContext("track"));
+    assertThat(ParcelHandlers.TRACKED.get("p-9")).hasValue(1);
+  }
+
+  @Test
+  void aTriggerOnAnEntityNoHandlerListensOnFailsNamingTheEntities() {
+    assertThatThrownBy(
+            () ->
+                FerryFunctions.queue("parcles")
+                    .handle(
+                        ServiceBusTrigger.message(
+                            parcel("p-x", 1),
+                            "p-x",
+                            1,
+                            "ship-parcel",
+                            "application/json",
+                            null,
+                            null,
+                            null,
+                            ferryProperties(),
+                            ENQUEUED),
+                        new InvocationContext("ship")))
+        .isInstanceOf(RedeliveryRequestedException.class)
+        .hasMessageContaining("queue:parcles")
+        .hasMessageContaining("queue:parcels")
+        .hasMessageContaining("parcel-shipped/subscriptions/tracking");
+  }
+
+  @Test
+  void theBusIsBuiltOncePerWorker() {
+    invokeShip("p-a", parcel("p-a", 1), 1, ferryProperties());
+    var bus = FerryFunctions.bus();
+    invokeShip("p-b", parcel("p-b", 1), 1, ferryProperties());
+    assertThat(FerryFunctions.bus()).isSameAs(bus);
+    assertThat(bus.metrics().handled()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentInvocationsShareTheBus() throws Exception {
+    int n = 40;
+    AtomicInteger failures = new AtomicInteger();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      int offset = t;
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = offset; i < n; i += threads.length) {
+                  try {
+                    invokeShip("c-" + i, parcel("c-" + i, 1), 1, ferryProperties());
+                  } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                  }
+                }
+              });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(failures).hasValue(0);
+    assertThat(ParcelHandlers.SHIPPING_RUNS).hasSize(n);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                app.serviceBus.entity("parcel-shipped/subscriptions/tracking").activeCount() == n);
+  }
+
+  static byte[] parcel(String id, int weight) {
+    return ("{\"parcelId\":\"" + id + "\",\"weight\":" + weight + "}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What Ferry's Service Bus sender writes, as the host passes it back: through JSON. */
+  static Map<String, Object> ferryProperties() {
+    Map<String, Object> p = new HashMap<>();
+    p.put("cloudEvents_specversion", "1.0");
+    p.put("cloudEvents_source", "shop");
+    p.put("cloudEvents_time", "2026-11-21T06:59:59.5Z");
+    return p;
+  }
+
+  static void invokeShip(String id, byte[] body, int deliveryCount, Map<String, Object> props) {
+    new ParcelFunctions()
+        .ship(
+            body,
+            id,
+            deliveryCount,
+            "ship-parcel",
+            "application/json",
+            null,
+            null,
+            null,
+            props,
+            ENQUEUED,
+            new InvocationContext("ship"));
+  }
+}

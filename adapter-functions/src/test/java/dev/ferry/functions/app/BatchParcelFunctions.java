@@ -1,0 +1,49 @@
+package dev.ferry.functions.app;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.Cardinality;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
+import dev.ferry.functions.FerryFunctions;
+import dev.ferry.functions.ServiceBusTrigger;
+import java.util.Map;
+
+/** The shipping function as a batch trigger. */
+public class BatchParcelFunctions {
+
+  // tag::batch-function[]
+  @FunctionName("shipBatch")
+  public void shipBatch(
+      @ServiceBusQueueTrigger(
+              name = "messages",
+              queueName = "parcels",
+              connection = "ServiceBusConnection",
+              dataType = "binary",
+              cardinality = Cardinality.MANY)
+          byte[][] bodies,
+      @BindingName("MessageIdArray") String[] messageIds,
+      @BindingName("DeliveryCountArray") int[] deliveryCounts,
+      @BindingName("SubjectArray") String[] subjects,
+      @BindingName("ContentTypeArray") String[] contentTypes,
+      @BindingName("CorrelationIdArray") String[] correlationIds,
+      @BindingName("ApplicationPropertiesArray") Map<String, Object>[] properties,
+      @BindingName("EnqueuedTimeUtcArray") String[] enqueuedTimesUtc,
+      ExecutionContext context) {
+    FerryFunctions.queue("parcels")
+        .handleBatch(
+            ServiceBusTrigger.messages(
+                bodies,
+                messageIds,
+                deliveryCounts,
+                subjects,
+                contentTypes,
+                correlationIds,
+                null,
+                null,
+                properties,
+                enqueuedTimesUtc),
+            context);
+  }
+  // end::batch-function[]
+}
