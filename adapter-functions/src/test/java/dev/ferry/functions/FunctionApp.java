@@ -19,27 +19,34 @@ final class FunctionApp implements AutoCloseable {
   static final int MAX_DELIVERY_COUNT = 10;
 
   final ServiceBusTestDouble serviceBus;
-  final PostgresDatabase database;
   final String schema;
   final Jdbi jdbi;
   private final Map<String, String> settings = new HashMap<>();
 
   FunctionApp(PostgresDatabase database, Map<String, String> extraSettings) {
-    this(database, extraSettings, 0);
+    this(
+        database.jdbcUrl(),
+        database.username(),
+        database.password(),
+        database.newSchema(),
+        extraSettings);
   }
 
-  FunctionApp(PostgresDatabase database, Map<String, String> extraSettings, int port) {
-    this.database = database;
+  FunctionApp(
+      String jdbcUrl,
+      String username,
+      String password,
+      String schema,
+      Map<String, String> extraSettings) {
     this.serviceBus =
         ServiceBusTestDouble.builder()
-            .port(port)
             .queue("parcels", EntitySettings.defaults().withMaxDeliveryCount(MAX_DELIVERY_COUNT))
             .topic(
                 "parcel-shipped",
                 TopicSettings.defaults().withSubscription("tracking").withSubscription("billing"))
             .start();
-    this.schema = database.newSchema();
-    this.jdbi = Jdbi.create(database.jdbcUrl(), database.username(), database.password());
+    this.schema = schema;
+    this.jdbi = Jdbi.create(jdbcUrl, username, password);
     jdbi.useHandle(
         h -> {
           h.execute("create schema if not exists " + schema);
@@ -52,9 +59,9 @@ final class FunctionApp implements AutoCloseable {
     ParcelHandlers.reset();
     settings.put("ServiceBusConnection", serviceBus.connectionString());
     settings.put("ferry.service-name", "parcels");
-    settings.put("ferry.store.jdbc-url", database.jdbcUrl());
-    settings.put("ferry.store.username", database.username());
-    settings.put("ferry.store.password", database.password() == null ? "" : database.password());
+    settings.put("ferry.store.jdbc-url", jdbcUrl);
+    settings.put("ferry.store.username", username);
+    settings.put("ferry.store.password", password == null ? "" : password);
     settings.put("ferry.store.schema", schema);
     settings.put("ferry.store.pool-size", "4");
     settings.putAll(extraSettings);

@@ -1,0 +1,106 @@
+package dev.ferry.functions;
+
+import static dev.ferry.functions.FunctionInvocationTest.ferryProperties;
+import static dev.ferry.functions.FunctionInvocationTest.invokeShip;
+import static dev.ferry.functions.FunctionInvocationTest.parcel;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.functions.app.ParcelHandlers;
+import dev.ferry.functions.testing.InvocationContext;
+import dev.ferry.jdbi.testing.PostgresDatabase;
+import dev.ferry.jdbi.testing.PostgresExtension;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A database or broker that goes away while functions run: nothing is lost or half-done. */
+@ExtendWith(PostgresExtension.class)
+class OutagesTest {
+
+  @Test
+  void anInvocationFailsWhileTheDatabaseIsDownAndTheRedeliveryIsHandledOnce(@TempDir Path data)
+      throws Exception {
+    Assumptions.assumeTrue(
+        System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
+    int port = freePort();
+    EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
+    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+    try (FunctionApp app =
+        new FunctionApp(
+            url, "postgres", "", "outage", Map.of("ferry.store.connection-timeout", "500ms"))) {
+      invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()); // the worker is up
+
+      pg.close();
+      assertThatThrownBy(() -> invokeShip("p-2", parcel("p-2", 1), 1, ferryProperties()))
+          .isInstanceOf(RedeliveryRequestedException.class)
+          .hasMessageContaining("p-2")
+          .hasMessageContaining("Service Bus will deliver it again");
+
+      pg = PostgresExtension.startEmbedded(data, port);
+      // Service Bus delivers it again until an invocation succeeds (the pool may need one more).
+      int delivery = 2;
+      while (true) {
+        try {
+          invokeShip("p-2", parcel("p-2", 1), delivery, ferryProperties());
+          break;
+        } catch (RedeliveryRequestedException e) {
+          assertThat(delivery++).as("deliveries after the database is back").isLessThan(5);
+          Thread.sleep(200);
+        }
+      }
+
+      assertThat(app.shipments("p-2")).isEqualTo(1);
+      assertThat(ParcelHandlers.SHIPPING_RUNS.get("p-2").get()).isBetween(1, delivery);
+      assertThat(app.serviceBus.entity("parcel-shipped/subscriptions/tracking").activeCount())
+          .isEqualTo(2);
+    } finally {
+      pg.close();
+    }
+  }
+
+  @Test
+  void theSweeperSendsWhatARecycledWorkerLeftInTheOutbox(PostgresDatabase database)
+      throws Exception {
+    try (FunctionApp app =
+        new FunctionApp(
+            database,
+            Map.of(
+                // Only the sweeper may relay here; a worker's own background relay stays idle.
+                "ferry.outbox.poll-interval", "1h",
+                "ferry.outbox.lease", "1s",
+                "ferry.functions.flush-timeout", "2s",
+                "ferry.shutdown.timeout", "200ms"))) {
+      invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties());
+      app.serviceBus.stop();
+
+      long start = System.nanoTime();
+      invokeShip("p-2", parcel("p-2", 1), 1, ferryProperties()); // completes: the event is stored
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(app.shipments("p-2")).isEqualTo(1);
+      FerryFunctions.shutdown(); // the host recycles the worker
+
+      app.serviceBus.restart();
+      Thread.sleep(1_100); // the old worker's lease on the row runs out
+      assertThat(FerryFunctions.sweep(new InvocationContext("ferry-sweeper"))).isTrue();
+
+      assertThat(
+              app.serviceBus.entity("parcel-shipped/subscriptions/tracking").messages().stream()
+                  .map(m -> new String(m.body(), java.nio.charset.StandardCharsets.UTF_8)))
+          .anyMatch(body -> body.contains("p-2"));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
