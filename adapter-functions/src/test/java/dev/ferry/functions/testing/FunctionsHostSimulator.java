@@ -125,8 +125,7 @@ public final class FunctionsHostSimulator implements AutoCloseable {
             .disableAutoComplete()
             .maxConcurrentCalls(maxConcurrentCalls)
             .processMessage(context -> invokeOne(type, method, name, context))
-            .processError(
-                error -> log.debug("Host receive error: {}", error.getException().toString()))
+            .processError(error -> log.warn("Host receive error", error.getException()))
             .buildProcessorClient();
     client.start();
     running.add(client::close);
@@ -217,8 +216,10 @@ public final class FunctionsHostSimulator implements AutoCloseable {
       return null;
     } catch (InvocationTargetException e) {
       return e.getCause();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Cannot invoke function " + name + ": " + e, e);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // The host could not bind or call the function: the invocation fails.
+      log.error("Cannot invoke function {}", name, e);
+      return e;
     }
   }
 

@@ -75,7 +75,13 @@ public final class TriggerMetadata {
       return array;
     }
     if (value == null) {
-      return type == int.class ? 0 : type == long.class ? 0L : null;
+      if (type == int.class) {
+        return 0;
+      }
+      if (type == long.class) {
+        return 0L;
+      }
+      return null;
     }
     if ((type == int.class || type == Integer.class) && value instanceof Number n) {
       return n.intValue();
