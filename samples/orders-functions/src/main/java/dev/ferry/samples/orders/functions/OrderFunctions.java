@@ -1,0 +1,143 @@
+package dev.ferry.samples.orders.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
+import com.microsoft.azure.functions.annotation.ServiceBusTopicTrigger;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
+import dev.ferry.functions.FerryFunctions;
+import dev.ferry.functions.ServiceBusTrigger;
+import java.util.Map;
+
+/**
+ * The order workflow's functions. Each hands its message to Ferry, which runs the same handler
+ * classes as the WAR ({@code BillingHandler}, {@code EmailHandler}, {@code ShippingWorker}) with
+ * the same routing, inbox, outbox and error policies.
+ */
+public class OrderFunctions {
+  static final String TOPIC = "orders.order-placed.v1";
+  static final String SHIPPING = "orders.shipping";
+
+  @FunctionName("billing")
+  public void billing(
+      @ServiceBusTopicTrigger(
+              name = "message",
+              topicName = TOPIC,
+              subscriptionName = "billing",
+              connection = "ServiceBusConnection",
+              dataType = "binary")
+          byte[] body,
+      @BindingName("MessageId") String messageId,
+      @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("Subject") String subject,
+      @BindingName("ContentType") String contentType,
+      @BindingName("CorrelationId") String correlationId,
+      @BindingName("ApplicationProperties") Map<String, Object> properties,
+      @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
+      ExecutionContext context) {
+    FerryFunctions.subscription(TOPIC, "billing")
+        .handle(
+            message(
+                body,
+                messageId,
+                deliveryCount,
+                subject,
+                contentType,
+                correlationId,
+                properties,
+                enqueuedTimeUtc),
+            context);
+  }
+
+  @FunctionName("email")
+  public void email(
+      @ServiceBusTopicTrigger(
+              name = "message",
+              topicName = TOPIC,
+              subscriptionName = "email",
+              connection = "ServiceBusConnection",
+              dataType = "binary")
+          byte[] body,
+      @BindingName("MessageId") String messageId,
+      @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("Subject") String subject,
+      @BindingName("ContentType") String contentType,
+      @BindingName("CorrelationId") String correlationId,
+      @BindingName("ApplicationProperties") Map<String, Object> properties,
+      @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
+      ExecutionContext context) {
+    FerryFunctions.subscription(TOPIC, "email")
+        .handle(
+            message(
+                body,
+                messageId,
+                deliveryCount,
+                subject,
+                contentType,
+                correlationId,
+                properties,
+                enqueuedTimeUtc),
+            context);
+  }
+
+  @FunctionName("shipping")
+  public void shipping(
+      @ServiceBusQueueTrigger(
+              name = "message",
+              queueName = SHIPPING,
+              connection = "ServiceBusConnection",
+              dataType = "binary")
+          byte[] body,
+      @BindingName("MessageId") String messageId,
+      @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("Subject") String subject,
+      @BindingName("ContentType") String contentType,
+      @BindingName("CorrelationId") String correlationId,
+      @BindingName("ApplicationProperties") Map<String, Object> properties,
+      @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
+      ExecutionContext context) {
+    FerryFunctions.queue(SHIPPING)
+        .handle(
+            message(
+                body,
+                messageId,
+                deliveryCount,
+                subject,
+                contentType,
+                correlationId,
+                properties,
+                enqueuedTimeUtc),
+            context);
+  }
+
+  /** Sends what invocations left in the outbox, and scheduled messages that are due. */
+  @FunctionName("ferry-sweeper")
+  public void sweep(
+      @TimerTrigger(name = "timer", schedule = "0 */1 * * * *") String timer,
+      ExecutionContext context) {
+    FerryFunctions.sweep(context);
+  }
+
+  private static dev.ferry.servicebus.ReceivedMessage message(
+      byte[] body,
+      String messageId,
+      int deliveryCount,
+      String subject,
+      String contentType,
+      String correlationId,
+      Map<String, Object> properties,
+      String enqueuedTimeUtc) {
+    return ServiceBusTrigger.message(
+        body,
+        messageId,
+        deliveryCount,
+        subject,
+        contentType,
+        correlationId,
+        null,
+        null,
+        properties,
+        enqueuedTimeUtc);
+  }
+}
