@@ -11,7 +11,12 @@ import dev.ferry.spi.TransportContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transport of a bus in a function app. Sending goes through the real transport (Service Bus);
@@ -21,8 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the real transport while the worker lives.
  */
 public final class FunctionsTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(FunctionsTransport.class);
   private final Transport delegate;
   private final Map<String, InvocationListener> listeners = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
   private volatile Address replies;
 
   public FunctionsTransport(Transport delegate) {
@@ -46,14 +53,48 @@ public final class FunctionsTransport implements Transport {
         real.nativeScheduling(), true, true, false, real.maxMessageBytes());
   }
 
+  /**
+   * Starts the real transport on a thread of its own. Creating the Service Bus client loads most of
+   * the Azure SDK, about half a second of a cold start on a small worker; an invocation whose
+   * handlers send nothing need not wait for it, and one that sends waits only at its first send. A
+   * misconfigured connection shows there, and in the log at once.
+   */
   @Override
-  public void start(TransportContext context) throws Exception {
-    delegate.start(context);
+  public void start(TransportContext context) {
     replies = delegate.replyAddress(context.nodeId());
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                delegate.start(context);
+                started.complete(null);
+              } catch (Throwable e) {
+                log.error(
+                    "The {} transport cannot start; sends fail until the worker is restarted: {}",
+                    delegate.name(),
+                    e.getMessage());
+                started.completeExceptionally(e);
+              }
+            },
+            "ferry-functions-transport-start");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  private void awaitStarted() throws Exception {
+    try {
+      started.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   @Override
   public Sender sender(Address destination) throws Exception {
+    awaitStarted();
     return delegate.sender(destination);
   }
 
@@ -61,6 +102,7 @@ public final class FunctionsTransport implements Transport {
   public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler)
       throws Exception {
     if (source.equals(replies)) {
+      awaitStarted();
       return delegate.listen(source, settings, handler);
     }
     InvocationListener listener = new InvocationListener(source, handler, listeners);
@@ -89,6 +131,11 @@ public final class FunctionsTransport implements Transport {
   @Override
   public void close() {
     listeners.clear();
+    try {
+      started.get(30, TimeUnit.SECONDS); // closing a half-started client could leak its threads
+    } catch (Exception e) {
+      // not started, or failed: nothing more to wait for
+    }
     delegate.close();
   }
 
