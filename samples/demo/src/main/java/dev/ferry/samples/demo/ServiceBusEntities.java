@@ -71,13 +71,13 @@ final class ServiceBusEntities {
 
   /** Prints the entities and checks that each exists; fails naming those that do not. */
   static void check(FerryConfig config) {
+    ServiceBusClientBuilder clients = clients(config);
     List<Address> needed = needed();
     System.out.println("Service Bus entities the demo needs (the transport creates none):");
     needed.forEach(a -> System.out.println("  " + describe(a)));
     List<String> missing = new ArrayList<>();
-    ServiceBusClientBuilder clients = clients(config);
     for (Address a : needed) {
-      if (!exists(clients, a)) {
+      if (!exists(clients, config, a)) {
         missing.add(describe(a));
       }
     }
@@ -165,7 +165,7 @@ final class ServiceBusEntities {
   }
 
   /** By a peek, as the transport's listeners check; a topic is checked through its subscription. */
-  private static boolean exists(ServiceBusClientBuilder clients, Address a) {
+  private static boolean exists(ServiceBusClientBuilder clients, FerryConfig config, Address a) {
     ServiceBusClientBuilder.ServiceBusReceiverClientBuilder r = clients.receiver();
     if (a.kind() == Address.Kind.SUBSCRIPTION) {
       r.topicName(a.name()).subscriptionName(a.subscription());
@@ -179,7 +179,9 @@ final class ServiceBusEntities {
       if (isNotFound(e)) {
         return false;
       }
-      throw new FerryException("Cannot check Service Bus " + describe(a) + ": " + e, e);
+      throw new FerryException(
+          "Cannot reach Service Bus at " + where(config) + " (checking " + describe(a) + "): " + e,
+          e);
     }
   }
 
