@@ -1,6 +1,7 @@
 package dev.ferry.samples.demo;
 
 import dev.ferry.BusMetrics;
+import dev.ferry.ConfigurationException;
 import dev.ferry.DeadLetter;
 import dev.ferry.MessageBus;
 import dev.ferry.config.FerryConfig;
@@ -27,7 +28,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The main demo. On embedded Artemis and embedded PostgreSQL (or external ones named by {@code
- * ferry.jms.url} and {@code ferry.store.jdbc-url}) it runs, one after the other:
+ * ferry.jms.url} and {@code ferry.store.jdbc-url}, or Azure Service Bus with {@code
+ * ferry.transport=servicebus}) it runs, one after the other:
  *
  * <ol>
  *   <li>ping/pong between two services (request/reply);
@@ -69,8 +71,16 @@ public final class DemoApp {
         System.exit(2);
       }
     }
-    List<FlowResult> results =
-        run(FerryConfig.fromEnvironment(), Path.of("target", "demo"), orders, notes, timeout);
+    List<FlowResult> results;
+    try {
+      results =
+          run(FerryConfig.fromEnvironment(), Path.of("target", "demo"), orders, notes, timeout);
+    } catch (ConfigurationException e) {
+      // Set-up problems (a missing Service Bus entity, say) need their message, not a trace.
+      System.err.println("\nThe demo cannot run: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     boolean ok = results.stream().allMatch(FlowResult::passed);
     System.exit(ok ? 0 : 1);
   }

@@ -3,6 +3,7 @@ package dev.ferry.samples.demo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.FerryKeys;
 import dev.ferry.jdbi.JdbiStoreKeys;
 import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.jms.JmsKeys;
@@ -14,7 +15,8 @@ import javax.sql.DataSource;
 /**
  * The broker and the database the demo runs on: embedded ones under {@code target/demo} by default,
  * or external ones when configuration names them ({@code ferry.jms.url}, {@code
- * ferry.store.jdbc-url}). Nothing is installed.
+ * ferry.store.jdbc-url}), or Azure Service Bus instead of a broker with {@code
+ * ferry.transport=servicebus}. Nothing is installed.
  */
 final class Infrastructure implements AutoCloseable {
   private final FerryConfig config;
@@ -22,6 +24,7 @@ final class Infrastructure implements AutoCloseable {
   private EmbeddedPostgres postgres;
   private HikariDataSource dataSource;
   private String brokerUrl;
+  private boolean serviceBus;
 
   Infrastructure(FerryConfig config) {
     this.config = config;
@@ -29,10 +32,12 @@ final class Infrastructure implements AutoCloseable {
 
   Infrastructure start(Path workDir) throws Exception {
     Files.createDirectories(workDir);
-    brokerUrl = config.get(JmsKeys.URL);
-    if (brokerUrl == null) {
-      broker = EmbeddedArtemis.builder().dataDirectory(workDir.resolve("artemis")).start();
-      brokerUrl = broker.tcpUrl();
+    serviceBus = "servicebus".equals(config.get(FerryKeys.TRANSPORT));
+    if (serviceBus) {
+      // Before anything starts: a missing entity would leave a listener waiting for it.
+      ServiceBusEntities.check(config);
+    } else {
+      startArtemis(workDir);
     }
     HikariConfig pool = new HikariConfig();
     String url = config.get(JdbiStoreKeys.JDBC_URL);
@@ -55,6 +60,23 @@ final class Infrastructure implements AutoCloseable {
     return this;
   }
 
+  private void startArtemis(Path workDir) throws Exception {
+    brokerUrl = config.get(JmsKeys.URL);
+    if (brokerUrl == null) {
+      broker = EmbeddedArtemis.builder().dataDirectory(workDir.resolve("artemis")).start();
+      brokerUrl = broker.tcpUrl();
+    }
+  }
+
+  FerryConfig config() {
+    return config;
+  }
+
+  /** Whether the services use Azure Service Bus ({@code ferry.transport=servicebus}). */
+  boolean serviceBus() {
+    return serviceBus;
+  }
+
   String brokerUrl() {
     return brokerUrl;
   }
@@ -68,7 +90,13 @@ final class Infrastructure implements AutoCloseable {
   }
 
   String describe() {
-    return (broker != null ? "embedded Artemis at " + brokerUrl : "Artemis at " + brokerUrl)
+    String messaging;
+    if (serviceBus) {
+      messaging = "Azure Service Bus, " + ServiceBusEntities.where(config);
+    } else {
+      messaging = (broker != null ? "embedded Artemis at " : "Artemis at ") + brokerUrl;
+    }
+    return messaging
         + ", "
         + (postgres != null
             ? "embedded PostgreSQL 17"
