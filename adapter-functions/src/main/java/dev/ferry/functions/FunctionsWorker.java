@@ -8,6 +8,7 @@ import dev.ferry.config.ConfigKey;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.functions.internal.FunctionsTransport;
+import dev.ferry.functions.internal.InvocationSends;
 import dev.ferry.functions.internal.TransportLookup;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jdbi.JdbiStoreKeys;
@@ -38,11 +39,14 @@ public final class FunctionsWorker implements AutoCloseable {
 
   private final MessageBus bus;
   private final FunctionsTransport transport;
+  private final InvocationSends sends;
   private final Duration flushTimeout;
 
-  private FunctionsWorker(MessageBus bus, FunctionsTransport transport, Duration flushTimeout) {
+  private FunctionsWorker(
+      MessageBus bus, FunctionsTransport transport, InvocationSends sends, Duration flushTimeout) {
     this.bus = bus;
     this.transport = transport;
+    this.sends = sends;
     this.flushTimeout = flushTimeout;
   }
 
@@ -77,8 +81,18 @@ public final class FunctionsWorker implements AutoCloseable {
     return done;
   }
 
-  /** Waits for what an invocation sent; what is left stays in the outbox for the sweeper. */
-  void flushAfterInvocation(String invocationId) {
+  /** Starts an invocation on the calling thread. */
+  void beginInvocation() {
+    sends.begin();
+  }
+
+  /**
+   * Ends an invocation: waits for what it sent; what is left stays in the outbox for the sweeper.
+   */
+  void endInvocation(String invocationId) {
+    if (!sends.end()) {
+      return; // nothing to wait for
+    }
     try {
       if (!bus.flush(flushTimeout)) {
         log.warn(
@@ -153,7 +167,8 @@ public final class FunctionsWorker implements AutoCloseable {
       Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
       Transport sending = transport != null ? transport : TransportLookup.create(settings);
       FunctionsTransport functions = new FunctionsTransport(sending);
-      BusBuilder bus = MessageBus.builder().config(settings).transport(functions);
+      InvocationSends sends = new InvocationSends();
+      BusBuilder bus = MessageBus.builder().config(settings).transport(functions).observer(sends);
       EnvelopeStore chosen = store != null ? store : storeFrom(settings);
       if (chosen != null) {
         bus.store(chosen);
@@ -165,7 +180,7 @@ public final class FunctionsWorker implements AutoCloseable {
       }
       customizers.forEach(c -> c.accept(bus));
       try {
-        return new FunctionsWorker(bus.build(), functions, flushTimeout);
+        return new FunctionsWorker(bus.build(), functions, sends, flushTimeout);
       } catch (RuntimeException e) {
         // The bus closes what it started; what failed before that is closed here.
         if (store == null && chosen != null) {

@@ -95,6 +95,7 @@ public final class ServiceBusTrigger {
       return;
     }
     RedeliveryRequestedException redeliver = null;
+    worker.beginInvocation();
     try {
       List<Settlement> settlements = listener.handle(deliveries);
       for (int i = 0; i < settlements.size(); i++) {
@@ -115,7 +116,7 @@ public final class ServiceBusTrigger {
                   + "); Service Bus will deliver it again",
               e);
     } finally {
-      worker.flushAfterInvocation(invocationId(context));
+      worker.endInvocation(invocationId(context));
     }
     if (redeliver != null) {
       throw redeliver;
