@@ -1,13 +1,5 @@
 package dev.ferry.samples.demo;
 
-import com.azure.core.amqp.AmqpRetryOptions;
-import com.azure.core.amqp.exception.AmqpErrorCondition;
-import com.azure.core.amqp.exception.AmqpException;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusException;
-import com.azure.messaging.servicebus.ServiceBusFailureReason;
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.FerryException;
@@ -16,11 +8,11 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.servicebus.ServiceBusKeys;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,15 +63,27 @@ final class ServiceBusEntities {
 
   /** Prints the entities and checks that each exists; fails naming those that do not. */
   static void check(FerryConfig config) {
-    ServiceBusClientBuilder clients = clients(config);
     List<Address> needed = needed();
     System.out.println("Service Bus entities the demo needs (the transport creates none):");
     needed.forEach(a -> System.out.println("  " + describe(a)));
-    List<String> missing = new ArrayList<>();
-    for (Address a : needed) {
-      if (!exists(clients, config, a)) {
-        missing.add(describe(a));
+    List<String> missing;
+    try {
+      // Short retries: a check that cannot reach the namespace should say so in seconds.
+      missing =
+          dev.ferry.servicebus.ServiceBusEntities.missing(
+                  config.withOverrides(
+                      Map.of(
+                          ServiceBusKeys.MAX_RETRIES.name(), "1",
+                          ServiceBusKeys.TRY_TIMEOUT.name(), "15s")),
+                  needed)
+              .stream()
+              .map(ServiceBusEntities::describe)
+              .toList();
+    } catch (FerryException e) {
+      if (e instanceof ConfigurationException) {
+        throw e;
       }
+      throw new FerryException("Cannot reach Service Bus at " + where(config) + ": " + e, e);
     }
     if (!missing.isEmpty()) {
       throw new ConfigurationException(
@@ -96,9 +100,7 @@ final class ServiceBusEntities {
   }
 
   static String describe(Address a) {
-    return a.kind() == Address.Kind.QUEUE
-        ? "queue " + a.name()
-        : "topic " + a.name() + " with subscription " + a.subscription();
+    return dev.ferry.servicebus.ServiceBusEntities.describe(a);
   }
 
   /**
@@ -124,77 +126,5 @@ final class ServiceBusEntities {
       }
     }
     return "the namespace of " + ServiceBusKeys.CONNECTION_STRING.name();
-  }
-
-  /** Clients as the transport builds them from the same keys, with short retries for a check. */
-  private static ServiceBusClientBuilder clients(FerryConfig config) {
-    ServiceBusClientBuilder b =
-        new ServiceBusClientBuilder()
-            .retryOptions(
-                new AmqpRetryOptions().setMaxRetries(1).setTryTimeout(Duration.ofSeconds(15)));
-    String connectionString = config.get(ServiceBusKeys.CONNECTION_STRING);
-    String namespace = config.get(ServiceBusKeys.NAMESPACE);
-    if (connectionString != null && !connectionString.isBlank()) {
-      try {
-        return b.connectionString(connectionString.trim());
-      } catch (RuntimeException e) {
-        // The SDK's message is not kept: a malformed part may hold the key.
-        throw new ConfigurationException(
-            ServiceBusKeys.CONNECTION_STRING.name()
-                + " is not a valid Service Bus connection string");
-      }
-    }
-    if (namespace != null && !namespace.isBlank()) {
-      DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
-      String clientId = config.get(ServiceBusKeys.MANAGED_IDENTITY_CLIENT_ID);
-      if (clientId != null && !clientId.isBlank()) {
-        credential.managedIdentityClientId(clientId.trim());
-      }
-      return b.credential(namespace.trim(), credential.build());
-    }
-    throw new ConfigurationException(
-        "ferry.transport=servicebus needs "
-            + ServiceBusKeys.CONNECTION_STRING.name()
-            + " ("
-            + ServiceBusKeys.CONNECTION_STRING.environmentVariable()
-            + ") or "
-            + ServiceBusKeys.NAMESPACE.name()
-            + " ("
-            + ServiceBusKeys.NAMESPACE.environmentVariable()
-            + ")");
-  }
-
-  /** By a peek, as the transport's listeners check; a topic is checked through its subscription. */
-  private static boolean exists(ServiceBusClientBuilder clients, FerryConfig config, Address a) {
-    ServiceBusClientBuilder.ServiceBusReceiverClientBuilder r = clients.receiver();
-    if (a.kind() == Address.Kind.SUBSCRIPTION) {
-      r.topicName(a.name()).subscriptionName(a.subscription());
-    } else {
-      r.queueName(a.name());
-    }
-    try (ServiceBusReceiverClient peeker = r.buildClient()) {
-      peeker.peekMessage();
-      return true;
-    } catch (RuntimeException e) {
-      if (isNotFound(e)) {
-        return false;
-      }
-      throw new FerryException(
-          "Cannot reach Service Bus at " + where(config) + " (checking " + describe(a) + "): " + e,
-          e);
-    }
-  }
-
-  private static boolean isNotFound(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof ServiceBusException e
-          && e.getReason() == ServiceBusFailureReason.MESSAGING_ENTITY_NOT_FOUND) {
-        return true;
-      }
-      if (t instanceof AmqpException e && e.getErrorCondition() == AmqpErrorCondition.NOT_FOUND) {
-        return true;
-      }
-    }
-    return false;
   }
 }
