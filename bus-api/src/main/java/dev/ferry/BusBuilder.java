@@ -270,6 +270,10 @@ public final class BusBuilder {
     return set(FerryKeys.NATIVE_DEAD_LETTER, nativeDeadLetter);
   }
 
+  public BusBuilder deadLetterRetention(Duration retention) {
+    return set(FerryKeys.DEAD_LETTER_RETENTION, retention);
+  }
+
   public BusBuilder shutdownTimeout(Duration timeout) {
     return set(FerryKeys.SHUTDOWN_TIMEOUT, timeout);
   }

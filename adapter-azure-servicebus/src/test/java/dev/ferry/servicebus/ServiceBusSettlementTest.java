@@ -54,6 +54,7 @@ class ServiceBusSettlementTest {
             .queue("settle.requeue")
             .queue("settle.delayed", defaults.withDuplicateDetectionWindow(Duration.ofMinutes(10)))
             .queue("settle.infrastructure")
+            .queue("settle.replay", defaults.withDuplicateDetectionWindow(Duration.ofMinutes(10)))
             .topic(
                 "settle.events",
                 TopicSettings.defaults().withSubscription("billing").withSubscription("email"))
@@ -75,6 +76,43 @@ class ServiceBusSettlementTest {
   private <T extends AutoCloseable> T keep(T t) {
     closeables.add(t);
     return t;
+  }
+
+  /**
+   * A replay keeps the envelope id, but its broker MessageId carries the replay marker: an entity
+   * with duplicate detection would otherwise drop it as a duplicate of the original.
+   */
+  @Test
+  void aReplayIsNotDroppedByDuplicateDetection() {
+    List<String> markers = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean fixed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    MessageBus bus =
+        keep(
+            MessageBus.builder()
+                .serviceName("replay")
+                .transport(Doubles.transport(serviceBus).build())
+                .route(Work.class, "queue:settle.replay")
+                .onError(ErrorPolicy.on(IllegalStateException.class).thenDeadLetter())
+                .handle(
+                    Work.class,
+                    (w, ctx) -> {
+                      markers.add(ctx.envelope().id() + "/" + ctx.headers().get("ferry-replay"));
+                      if (!fixed.get()) {
+                        throw new IllegalStateException("not yet");
+                      }
+                      return null;
+                    })
+                .build());
+    bus.send(new Work(7));
+    await().atMost(Duration.ofSeconds(10)).until(() -> bus.deadLetters().count() == 1);
+    String id = bus.deadLetters().list(1).get(0).envelope().id();
+    fixed.set(true);
+    assertThat(bus.deadLetters().replay(bus.deadLetters().list(1).get(0).id())).isTrue();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> markers.size() == 2);
+    assertThat(markers).containsExactly(id + "/null", id + "/1");
+    assertThat(serviceBus.entity("settle.replay").messages()).isEmpty();
   }
 
   @Test

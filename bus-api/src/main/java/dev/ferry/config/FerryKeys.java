@@ -239,6 +239,15 @@ public final class FerryKeys {
           "Use the transport's own dead-letter queue instead of the store's dead letters.",
           "nativeDeadLetter");
 
+  public static final ConfigKey<Duration> DEAD_LETTER_RETENTION =
+      ConfigKey.of(
+          "ferry.dead-letter.retention",
+          DURATION,
+          null,
+          "How long dead letters are kept; older ones are purged in the background. Unset keeps"
+              + " them until they are replayed or purged.",
+          "deadLetterRetention");
+
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.of(
           "ferry.shutdown.timeout",
@@ -277,6 +286,7 @@ public final class FerryKeys {
         LOCAL_QUEUE_CAPACITY,
         REDELIVERY,
         NATIVE_DEAD_LETTER,
+        DEAD_LETTER_RETENTION,
         SHUTDOWN_TIMEOUT);
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.spi;
 
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -96,8 +97,8 @@ public interface EnvelopeStore extends AutoCloseable {
   /** Stores a dead letter in its own transaction. */
   void storeDeadLetter(DeadLetter deadLetter) throws Exception;
 
-  /** Newest first; {@code endpoint} null means all. */
-  List<DeadLetter> deadLetters(String endpoint, int limit) throws Exception;
+  /** The matching dead letters, newest first, at most {@code query.limit()}. */
+  List<DeadLetter> deadLetters(DeadLetterQuery query) throws Exception;
 
   Optional<DeadLetter> deadLetter(String id) throws Exception;
 
@@ -106,7 +107,10 @@ public interface EnvelopeStore extends AutoCloseable {
 
   long deadLetterCount() throws Exception;
 
-  long purgeDeadLetters() throws Exception;
+  /**
+   * Deletes the matching dead letters (all of them, whatever the query's limit); returns how many.
+   */
+  long purgeDeadLetters(DeadLetterQuery query) throws Exception;
 
   @Override
   default void close() {}

@@ -1,6 +1,7 @@
 package dev.ferry.jdbi;
 
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import dev.ferry.jdbi.internal.DeadLetterTable;
 import dev.ferry.jdbi.internal.Identifiers;
 import dev.ferry.jdbi.internal.InboxTable;
@@ -264,8 +265,8 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   }
 
   @Override
-  public List<DeadLetter> deadLetters(String endpoint, int limit) {
-    return call("list dead letters", () -> deadLetters.list(endpoint, limit));
+  public List<DeadLetter> deadLetters(DeadLetterQuery query) {
+    return call("list dead letters", () -> deadLetters.list(query));
   }
 
   @Override
@@ -285,8 +286,8 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   }
 
   @Override
-  public long purgeDeadLetters() {
-    return call("purge dead letters", deadLetters::purge);
+  public long purgeDeadLetters(DeadLetterQuery query) {
+    return call("purge dead letters", () -> deadLetters.purge(query));
   }
 
   /** Closes the pool the store created; a given data source or {@code Jdbi} stays open. */

@@ -1,6 +1,7 @@
 package dev.ferry.jdbi;
 
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.UnitOfWork;
@@ -91,8 +92,8 @@ final class RecordingStore implements EnvelopeStore {
   }
 
   @Override
-  public List<DeadLetter> deadLetters(String endpoint, int limit) throws Exception {
-    return delegate.deadLetters(endpoint, limit);
+  public List<DeadLetter> deadLetters(DeadLetterQuery query) throws Exception {
+    return delegate.deadLetters(query);
   }
 
   @Override
@@ -111,8 +112,8 @@ final class RecordingStore implements EnvelopeStore {
   }
 
   @Override
-  public long purgeDeadLetters() throws Exception {
-    return delegate.purgeDeadLetters();
+  public long purgeDeadLetters(DeadLetterQuery query) throws Exception {
+    return delegate.purgeDeadLetters(query);
   }
 
   @Override

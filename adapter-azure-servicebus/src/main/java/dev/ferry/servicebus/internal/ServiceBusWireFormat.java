@@ -6,6 +6,7 @@ import com.azure.core.amqp.models.AmqpMessageBodyType;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import dev.ferry.DeadLetters;
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.servicebus.ReceivedMessage;
@@ -135,12 +136,19 @@ public final class ServiceBusWireFormat {
   }
 
   /**
-   * The broker's MessageId: the envelope id, except for a copy carrying failed attempts (a retry),
-   * which gets its own so that an entity with duplicate detection does not drop it as a duplicate
-   * of the original; the envelope id then travels in {@link #ID}.
+   * The broker's MessageId: the envelope id, except for a copy carrying failed attempts (a retry)
+   * or a replay marker, which gets its own so that an entity with duplicate detection does not drop
+   * it as a duplicate of the original; the envelope id then travels in {@link #ID}.
    */
   static String brokerMessageId(Envelope e) {
-    String id = e.attempts() > 0 ? e.id() + "~" + e.attempts() : e.id();
+    String id = e.id();
+    String replay = e.headers().get(DeadLetters.REPLAY_HEADER);
+    if (replay != null) {
+      id += "~r" + replay;
+    }
+    if (e.attempts() > 0) {
+      id += "~" + e.attempts();
+    }
     if (id.length() <= MAX_ID_LENGTH) {
       return id;
     }

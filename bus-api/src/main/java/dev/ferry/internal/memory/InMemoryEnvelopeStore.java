@@ -2,6 +2,7 @@ package dev.ferry.internal.memory;
 
 import dev.ferry.BackPressureException;
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.UnitOfWork;
@@ -276,12 +277,12 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
   }
 
   @Override
-  public synchronized List<DeadLetter> deadLetters(String endpoint, int limit) {
+  public synchronized List<DeadLetter> deadLetters(DeadLetterQuery query) {
     List<DeadLetter> all = new ArrayList<>(deadLetters.values());
     List<DeadLetter> result = new ArrayList<>();
-    for (int i = all.size() - 1; i >= 0 && result.size() < limit; i--) {
+    for (int i = all.size() - 1; i >= 0 && result.size() < query.limit(); i--) {
       DeadLetter d = all.get(i);
-      if (endpoint == null || endpoint.equals(d.endpoint())) {
+      if (query.matches(d)) {
         result.add(d);
       }
     }
@@ -309,10 +310,10 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
   }
 
   @Override
-  public synchronized long purgeDeadLetters() {
-    long n = deadLetters.size();
-    deadLetters.clear();
-    return n;
+  public synchronized long purgeDeadLetters(DeadLetterQuery query) {
+    long before = deadLetters.size();
+    deadLetters.values().removeIf(query::matches);
+    return before - deadLetters.size();
   }
 
   private final class MemoryUnitOfWork implements UnitOfWork {

@@ -2,14 +2,20 @@ package dev.ferry.internal.runtime;
 
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import dev.ferry.DeadLetters;
 import dev.ferry.FerryException;
 import dev.ferry.spi.OutgoingEnvelope;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** {@link DeadLetters} over the envelope store. */
 final class DeadLettersView implements DeadLetters {
+  private static final int REPLAY_PAGE = 100;
+
   private final RuntimeParts parts;
 
   DeadLettersView(RuntimeParts parts) {
@@ -17,13 +23,8 @@ final class DeadLettersView implements DeadLetters {
   }
 
   @Override
-  public List<DeadLetter> list(int limit) {
-    return list(null, limit);
-  }
-
-  @Override
-  public List<DeadLetter> list(String endpoint, int limit) {
-    return call(() -> parts.store.deadLetters(endpoint, limit));
+  public List<DeadLetter> list(DeadLetterQuery query) {
+    return call(() -> parts.store.deadLetters(query));
   }
 
   @Override
@@ -47,21 +48,64 @@ final class DeadLettersView implements DeadLetters {
                     return false;
                   }
                   DeadLetter dl = found.get();
-                  var envelope = dl.envelope().toBuilder().attempts(0).scheduledFor(null).build();
+                  var envelope =
+                      dl.envelope().toBuilder()
+                          .attempts(0)
+                          .scheduledFor(null)
+                          .header(REPLAY_HEADER, String.valueOf(replays(dl) + 1))
+                          .build();
                   Address to = parts.router.qualify(Address.parse(dl.endpoint()), "dead letter");
                   parts.outbox.enlist(uow, List.of(new OutgoingEnvelope(envelope, to, null)));
                   return true;
                 }));
   }
 
+  /**
+   * Replays page by page what was dead-lettered before now: replayed ones leave the store, and one
+   * that fails again comes back with a later time, so each is replayed at most once here.
+   */
   @Override
-  public boolean purge(String id) {
-    return call(() -> parts.store.inTransaction(uow -> parts.store.deleteDeadLetter(uow, id)));
+  public int replay(DeadLetterQuery query) {
+    Instant now = Instant.now();
+    Instant cutoff = query.before() != null && query.before().isBefore(now) ? query.before() : now;
+    Set<String> tried = new HashSet<>();
+    int replayed = 0;
+    while (replayed < query.limit()) {
+      int page = Math.min(REPLAY_PAGE, query.limit() - replayed);
+      List<DeadLetter> batch = list(query.deadLetteredBefore(cutoff).limit(page));
+      boolean progress = false;
+      for (DeadLetter d : batch) {
+        if (replayed < query.limit() && tried.add(d.id())) {
+          progress = true;
+          if (replay(d.id())) {
+            replayed++;
+          }
+        }
+      }
+      if (!progress) {
+        break;
+      }
+    }
+    return replayed;
+  }
+
+  private static int replays(DeadLetter dl) {
+    String marker = dl.envelope().headers().get(REPLAY_HEADER);
+    try {
+      return marker == null ? 0 : Math.max(0, Integer.parseInt(marker.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   @Override
-  public long purgeAll() {
-    return call(parts.store::purgeDeadLetters);
+  public long purge(DeadLetterQuery query) {
+    return call(() -> parts.store.purgeDeadLetters(query));
+  }
+
+  @Override
+  public boolean purge(String id) {
+    return call(() -> parts.store.inTransaction(uow -> parts.store.deleteDeadLetter(uow, id)));
   }
 
   private interface StoreCall<T> {

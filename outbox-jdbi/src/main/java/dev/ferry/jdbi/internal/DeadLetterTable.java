@@ -1,13 +1,14 @@
 package dev.ferry.jdbi.internal;
 
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** Dead letters: upserted by id, listed in the order they were first stored, newest first. */
 public final class DeadLetterTable {
@@ -49,18 +50,16 @@ public final class DeadLetterTable {
     batch.execute();
   }
 
-  public List<DeadLetter> list(String endpoint, int limit) {
-    if (limit <= 0) {
+  public List<DeadLetter> list(DeadLetterQuery query) {
+    if (query.limit() <= 0) {
       return List.of();
     }
     return transactions.own(
-        h -> {
-          Query q =
-              endpoint == null
-                  ? Db.query(h, sql.selectDeadLetters)
-                  : Db.query(h, sql.selectDeadLettersAt).bind("endpoint", endpoint);
-          return q.bind("limit", limit).map((rs, ctx) -> read(rs)).list();
-        });
+        h ->
+            criteria(Db.query(h, sql.selectDeadLetters), query)
+                .bind("limit", query.limit())
+                .map((rs, ctx) -> read(rs))
+                .list());
   }
 
   public Optional<DeadLetter> find(String id) {
@@ -77,8 +76,18 @@ public final class DeadLetterTable {
     return transactions.own(h -> Db.query(h, sql.countDeadLetters).mapTo(Long.class).one());
   }
 
-  public long purge() {
-    return transactions.own(h -> (long) Db.update(h, sql.purgeDeadLetters).execute());
+  public long purge(DeadLetterQuery query) {
+    return transactions.own(
+        h -> (long) criteria(Db.update(h, sql.purgeDeadLetters), query).execute());
+  }
+
+  private static <S extends SqlStatement<S>> S criteria(S statement, DeadLetterQuery query) {
+    return statement
+        .bind("endpoint", query.endpoint())
+        .bind("message_type", query.messageType())
+        .bind("reason", query.reason())
+        .bind("after", Db.instant(query.after()))
+        .bind("before", Db.instant(query.before()));
   }
 
   private static DeadLetter read(ResultSet rs) throws SQLException {

@@ -37,11 +37,18 @@ final class StoreSql {
   final String purgeIncomingAsync;
   final String upsertDeadLetter;
   final String selectDeadLetters;
-  final String selectDeadLettersAt;
   final String selectDeadLetter;
   final String deleteDeadLetter;
   final String countDeadLetters;
   final String purgeDeadLetters;
+
+  /** A dead-letter query's criteria; each one bound as null matches everything. */
+  static final String DEAD_LETTER_FILTER =
+      " WHERE (CAST(:endpoint AS text) IS NULL OR endpoint = :endpoint)"
+          + " AND (CAST(:message_type AS text) IS NULL OR message_type = :message_type)"
+          + " AND (CAST(:reason AS text) IS NULL OR reason = :reason)"
+          + " AND (CAST(:after AS timestamptz) IS NULL OR dead_lettered_at >= :after)"
+          + " AND (CAST(:before AS timestamptz) IS NULL OR dead_lettered_at < :before)";
 
   StoreSql(String schema) {
     String s = Identifiers.quote(schema) + ".";
@@ -127,12 +134,11 @@ final class StoreSql {
             + " dead_lettered_at = EXCLUDED.dead_lettered_at,"
             + UPSERT_ENVELOPE;
     String selectDead = "SELECT id, " + deadColumns + ", " + envelope + " FROM " + dead;
-    selectDeadLetters = selectDead + " ORDER BY seq DESC LIMIT :limit";
-    selectDeadLettersAt = selectDead + " WHERE endpoint = :endpoint ORDER BY seq DESC LIMIT :limit";
+    selectDeadLetters = selectDead + DEAD_LETTER_FILTER + " ORDER BY seq DESC LIMIT :limit";
     selectDeadLetter = selectDead + " WHERE id = :id";
     deleteDeadLetter = "DELETE FROM " + dead + " WHERE id = :id";
     countDeadLetters = "SELECT count(*) FROM " + dead;
-    purgeDeadLetters = "DELETE FROM " + dead;
+    purgeDeadLetters = "DELETE FROM " + dead + DEAD_LETTER_FILTER;
   }
 
   /**

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.UnitOfWork;
@@ -337,14 +338,60 @@ public abstract class EnvelopeStoreContract {
     store.storeDeadLetter(deadLetter("d1", "local:queue:a", t.minusSeconds(3)));
     store.storeDeadLetter(deadLetter("d2", "local:queue:b", t.minusSeconds(2)));
     store.storeDeadLetter(deadLetter("d3", "local:queue:a", t.minusSeconds(1)));
-    assertThat(store.deadLetters(null, 10))
+    assertThat(store.deadLetters(DeadLetterQuery.all()))
         .extracting(DeadLetter::id)
         .containsExactly("d3@local:queue:a", "d2@local:queue:b", "d1@local:queue:a");
-    assertThat(store.deadLetters(null, 2)).hasSize(2);
-    assertThat(store.deadLetters("local:queue:a", 10))
+    assertThat(store.deadLetters(DeadLetterQuery.all().limit(2))).hasSize(2);
+    assertThat(store.deadLetters(DeadLetterQuery.all().endpoint("local:queue:a")))
         .extracting(DeadLetter::id)
         .containsExactly("d3@local:queue:a", "d1@local:queue:a");
-    assertThat(store.deadLetters("local:queue:none", 10)).isEmpty();
+    assertThat(store.deadLetters(DeadLetterQuery.all().endpoint("local:queue:none"))).isEmpty();
+  }
+
+  @Test
+  public final void deadLettersAreFoundByTypeReasonAndTime() throws Exception {
+    Instant t = now();
+    store.storeDeadLetter(deadLetter("d1", "local:queue:a", t.minusSeconds(30)));
+    store.storeDeadLetter(
+        withTypeAndReason(
+            deadLetter("d2", "local:queue:a", t.minusSeconds(20)), "other", "expired"));
+    store.storeDeadLetter(deadLetter("d3", "local:queue:b", t.minusSeconds(10)));
+    DeadLetterQuery all = DeadLetterQuery.all();
+    assertThat(store.deadLetters(all.messageType("other")))
+        .extracting(DeadLetter::id)
+        .containsExactly("d2@local:queue:a");
+    assertThat(store.deadLetters(all.reason("handler-failed")))
+        .extracting(DeadLetter::id)
+        .containsExactly("d3@local:queue:b", "d1@local:queue:a");
+    assertThat(store.deadLetters(all.deadLetteredAfter(t.minusSeconds(20))))
+        .extracting(DeadLetter::id)
+        .containsExactly("d3@local:queue:b", "d2@local:queue:a");
+    assertThat(store.deadLetters(all.deadLetteredBefore(t.minusSeconds(20))))
+        .extracting(DeadLetter::id)
+        .containsExactly("d1@local:queue:a");
+    assertThat(
+            store.deadLetters(
+                all.endpoint("local:queue:a").reason("handler-failed").deadLetteredAfter(t)))
+        .isEmpty();
+
+    assertThat(store.purgeDeadLetters(all.deadLetteredBefore(t.minusSeconds(15)))).isEqualTo(2);
+    assertThat(store.deadLetters(all))
+        .extracting(DeadLetter::id)
+        .containsExactly("d3@local:queue:b");
+  }
+
+  private static DeadLetter withTypeAndReason(DeadLetter d, String type, String reason) {
+    return new DeadLetter(
+        d.id(),
+        d.envelope().toBuilder().messageType(type).build(),
+        d.endpoint(),
+        reason,
+        d.exceptionType(),
+        d.exceptionMessage(),
+        d.stackTrace(),
+        d.attempts(),
+        d.firstFailedAt(),
+        d.deadLetteredAt());
   }
 
   @Test
@@ -393,9 +440,9 @@ public abstract class EnvelopeStoreContract {
     for (int i = 0; i < 5; i++) {
       store.storeDeadLetter(deadLetter("p" + i, "local:queue:a", now()));
     }
-    assertThat(store.purgeDeadLetters()).isEqualTo(5);
+    assertThat(store.purgeDeadLetters(DeadLetterQuery.all().limit(1))).isEqualTo(5);
     assertThat(store.deadLetterCount()).isZero();
-    assertThat(store.deadLetters(null, 10)).isEmpty();
+    assertThat(store.deadLetters(DeadLetterQuery.all())).isEmpty();
   }
 
   private boolean recordOnce(String endpoint, String messageId) throws Exception {
