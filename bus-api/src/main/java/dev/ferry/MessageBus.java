@@ -89,6 +89,9 @@ public interface MessageBus extends AutoCloseable {
   /** Counters since start. */
   BusMetrics metrics();
 
+  /** What the store holds now: outbox depth and the age of its oldest row, inbox, dead letters. */
+  StoreGauges storeGauges();
+
   /**
    * A readable table: every known message type, its handlers, where it is sent and published and
    * which endpoints this service listens on, with the reason for each route (rule or convention).

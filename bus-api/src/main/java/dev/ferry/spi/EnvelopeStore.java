@@ -2,6 +2,7 @@ package dev.ferry.spi;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.StoreGauges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -67,6 +68,9 @@ public interface EnvelopeStore extends AutoCloseable {
 
   /** How many outgoing envelopes are waiting (for metrics and tests). */
   long outgoingCount() throws Exception;
+
+  /** Depths and ages of what the store holds, read at once (one round trip where possible). */
+  StoreGauges gauges() throws Exception;
 
   // ---- inbox ----
 

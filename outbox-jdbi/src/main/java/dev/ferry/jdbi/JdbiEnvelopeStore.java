@@ -2,12 +2,14 @@ package dev.ferry.jdbi;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.StoreGauges;
 import dev.ferry.jdbi.internal.DeadLetterTable;
 import dev.ferry.jdbi.internal.Identifiers;
 import dev.ferry.jdbi.internal.InboxTable;
 import dev.ferry.jdbi.internal.JdbiUnitOfWork;
 import dev.ferry.jdbi.internal.OutboxTable;
 import dev.ferry.jdbi.internal.SchemaMigrator;
+import dev.ferry.jdbi.internal.StoreGaugesQuery;
 import dev.ferry.jdbi.internal.Transactions;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
@@ -60,6 +62,7 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   private final boolean migrate;
   private final Transactions transactions;
   private final OutboxTable outbox;
+  private final StoreGaugesQuery gauges;
   private final InboxTable inbox;
   private final DeadLetterTable deadLetters;
   private boolean started;
@@ -83,6 +86,7 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
         Transactions.create(jdbi, jtaRegistry, ownsJdbi, description + ", schema '" + schema + "'");
     this.deadLetters = new DeadLetterTable(schema, transactions);
     this.outbox = new OutboxTable(schema, transactions, deadLetters);
+    this.gauges = new StoreGaugesQuery(schema, transactions);
     this.inbox = new InboxTable(schema, transactions, inboxRetention, inboxPurgeInterval);
   }
 
@@ -218,6 +222,11 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   @Override
   public int releaseOutgoing(String owner, Collection<String> ids, Instant notBefore) {
     return call("release outgoing messages", () -> outbox.release(owner, ids, notBefore));
+  }
+
+  @Override
+  public StoreGauges gauges() {
+    return call("read the store's gauges", gauges::read);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.ferry.jdbi;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.StoreGauges;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.UnitOfWork;
@@ -73,6 +74,11 @@ final class RecordingStore implements EnvelopeStore {
   public int releaseOutgoing(String owner, Collection<String> ids, Instant notBefore)
       throws Exception {
     return delegate.releaseOutgoing(owner, ids, notBefore);
+  }
+
+  @Override
+  public StoreGauges gauges() throws Exception {
+    return delegate.gauges();
   }
 
   @Override

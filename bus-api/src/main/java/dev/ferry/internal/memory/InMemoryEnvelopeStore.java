@@ -3,6 +3,7 @@ package dev.ferry.internal.memory;
 import dev.ferry.BackPressureException;
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.StoreGauges;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.UnitOfWork;
@@ -57,6 +58,7 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
     Instant leaseUntil;
     Instant notBefore;
     int version;
+    final Instant storedAt = Instant.now();
 
     Row(OutgoingEnvelope envelope, String owner, Instant leaseUntil) {
       this.envelope = envelope;
@@ -230,6 +232,38 @@ public final class InMemoryEnvelopeStore implements EnvelopeStore {
       }
     }
     return n;
+  }
+
+  @Override
+  public StoreGauges gauges() {
+    Instant now = Instant.now();
+    long due = 0;
+    long later = 0;
+    Instant oldest = null;
+    synchronized (outboxLock) {
+      for (Row r : outgoing.values()) {
+        Instant dueAt = r.envelope.dueAt();
+        if (dueAt != null && dueAt.isAfter(now)) {
+          later++;
+        } else {
+          due++;
+          Instant since = dueAt != null ? dueAt : r.storedAt;
+          if (oldest == null || since.isBefore(oldest)) {
+            oldest = since;
+          }
+        }
+      }
+    }
+    long dead;
+    synchronized (this) {
+      dead = deadLetters.size();
+    }
+    return new StoreGauges(
+        due,
+        oldest == null ? Duration.ZERO : Duration.between(oldest, now),
+        later,
+        inbox.size(),
+        dead);
   }
 
   @Override

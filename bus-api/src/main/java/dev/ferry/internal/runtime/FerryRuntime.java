@@ -10,6 +10,7 @@ import dev.ferry.Envelope;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
+import dev.ferry.StoreGauges;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.internal.handlers.ClasspathScanner;
 import dev.ferry.internal.handlers.HandlerRegistry;
@@ -360,6 +361,17 @@ public final class FerryRuntime implements MessageBus {
   @Override
   public BusMetrics metrics() {
     return parts.counters.snapshot();
+  }
+
+  @Override
+  public StoreGauges storeGauges() {
+    try {
+      return parts.store.gauges();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new FerryException("Cannot read the store's gauges: " + e.getMessage(), e);
+    }
   }
 
   @Override

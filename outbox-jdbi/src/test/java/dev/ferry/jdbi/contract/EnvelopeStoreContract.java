@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.StoreGauges;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.UnitOfWork;
@@ -321,6 +322,28 @@ public abstract class EnvelopeStoreContract {
             });
     assertThat(List.of(first.get(20, TimeUnit.SECONDS), second.get(20, TimeUnit.SECONDS)))
         .containsExactlyInAnyOrder(true, false);
+  }
+
+  @Test
+  public final void gaugesShowDepthsAndTheAgeOfTheOldestDueRow() throws Exception {
+    StoreGauges empty = store.gauges();
+    assertThat(empty.outboxDepth()).isZero();
+    assertThat(empty.oldestOutgoingAge()).isEqualTo(Duration.ZERO);
+
+    store(store, outgoing("g-", 3), null, null);
+    store(store, List.of(scheduled("later", now().plusSeconds(3600))), null, null);
+    store.inTransaction(uow -> store.recordIncoming(uow, "local:queue:g", List.of("i1", "i2")));
+    store.storeDeadLetter(deadLetter("dl", "local:queue:g", now()));
+    Thread.sleep(50);
+
+    StoreGauges g = store.gauges();
+    assertThat(g.outboxDepth()).isEqualTo(3);
+    assertThat(g.scheduled()).isEqualTo(1);
+    assertThat(g.inboxDepth()).isEqualTo(2);
+    assertThat(g.deadLetters()).isEqualTo(1);
+    assertThat(g.oldestOutgoingAge())
+        .isGreaterThanOrEqualTo(Duration.ofMillis(40))
+        .isLessThan(Duration.ofMinutes(1));
   }
 
   @Test
