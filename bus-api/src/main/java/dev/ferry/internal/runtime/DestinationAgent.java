@@ -336,6 +336,11 @@ final class DestinationAgent implements Runnable {
     }
   }
 
+  /** Messages queued or being sent. */
+  int pending() {
+    return queue.size() + sending.get();
+  }
+
   /** True when nothing is queued, being sent, or sent and waiting to be deleted. */
   boolean idle() {
     if (!queue.isEmpty() || sending.get() != 0 || deleting.isLocked()) {

@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,9 @@ final class Outbox {
   /** Held while the relay runs, so that close() can wait for it before the store closes. */
   private final ReentrantLock relayRunning = new ReentrantLock();
 
+  /** How long one relay pass may keep claiming before it gives the timer thread back. */
+  private static final long RELAY_PASS_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   /** The longest a failing relay waits between polls. */
   private static final long MAX_RELAY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -82,7 +87,9 @@ final class Outbox {
     relay =
         executors
             .scheduler()
-            .scheduleWithFixedDelay(this::relayOnTimer, every, every, TimeUnit.MILLISECONDS);
+            // The first pass at once: what is due in the store (failed sends, expired leases of
+            // crashed nodes, scheduled messages) leaves on start, not a poll interval later.
+            .scheduleWithFixedDelay(this::relayOnTimer, 0, every, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -242,11 +249,21 @@ final class Outbox {
     if (closed || !relayRunning.tryLock()) {
       return;
     }
+    boolean more = false;
     try {
       // Keep claiming while batches come back full (a backlog drains at the store's pace, not
-      // one batch per poll), but give the timer thread back now and then.
-      long until = System.nanoTime() + 2_000_000_000L;
-      while (!closed && System.nanoTime() < until) {
+      // one batch per poll), waiting for room in the senders' buffers rather than handing the
+      // rows back; but give the timer thread back now and then, and carry on right after.
+      long until = System.nanoTime() + RELAY_PASS_NANOS;
+      while (!closed) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          more = true;
+          break;
+        }
+        if (!awaitSenders(until)) {
+          continue;
+        }
         List<OutgoingEnvelope> claimed =
             store.claimOutgoing(
                 settings.nodeId(),
@@ -257,7 +274,7 @@ final class Outbox {
         if (claimed.isEmpty()) {
           return;
         }
-        boolean allTaken = dispatch(claimed, Duration.ZERO);
+        boolean allTaken = dispatch(claimed, Duration.ofNanos(left));
         if (!allTaken || claimed.size() < settings.outboxBatchSize()) {
           return;
         }
@@ -272,6 +289,35 @@ final class Outbox {
       warnRelayFailure(e);
     } finally {
       relayRunning.unlock();
+    }
+    if (more && !closed) {
+      try {
+        executors.scheduler().execute(this::relayOnTimer);
+      } catch (RejectedExecutionException e) {
+        log.debug("Relay continuation not scheduled (shutting down): {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Waits until the senders have at most one claim's worth of relayed messages left, so that the
+   * relay stays one batch ahead of them instead of filling their buffers: claimed rows stay at the
+   * head of the outbox's due index until deleted, and every claim walks past them. Returns false if
+   * {@code until} passed first.
+   */
+  private boolean awaitSenders(long until) {
+    while (true) {
+      long waiting = 0;
+      for (DestinationAgent a : agents.values()) {
+        waiting += a.pending();
+      }
+      if (waiting <= settings.outboxBatchSize()) {
+        return true;
+      }
+      if (System.nanoTime() - until >= 0 || closed) {
+        return false;
+      }
+      LockSupport.parkNanos(200_000);
     }
   }
 
