@@ -433,6 +433,96 @@ class DatabaseOutageTest {
     }
   }
 
+  /**
+   * The commit itself fails (a deferred constraint checked only at commit): with one message the
+   * row and the {@code COMMIT} go in one round trip, with several the batch and then the commit;
+   * either way the caller gets the failure, nothing is kept or sent, and the pooled connections go
+   * on working.
+   */
+  @Test
+  void aCommitRefusedByTheDatabaseFailsTheTransactionWithOneOrManyMessages(PostgresDatabase db)
+      throws Exception {
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    JdbiEnvelopeStore store = db.storeBuilder().build();
+    String unique = "deferred" + ProcessHandle.current().pid() + "x" + System.nanoTime();
+    MessageBus bus =
+        MessageBus.builder()
+            .serviceName("outage")
+            .localBroker(unique)
+            .store(store)
+            .messageTypes(OrderPlaced.class)
+            .route(OrderPlaced.class, "queue:" + unique)
+            .outboxPollInterval(Duration.ofMillis(100))
+            .handle(
+                OrderPlaced.class,
+                (m, ctx) -> {
+                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
+                  return null;
+                })
+            .build();
+    String schema = "\"" + store.schema() + "\"";
+    String orders = schema + ".orders";
+    try {
+      store
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)");
+                h.execute(
+                    "CREATE FUNCTION "
+                        + schema
+                        + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.id LIKE"
+                        + " 'refused%' THEN RAISE EXCEPTION 'order % refused at commit', NEW.id;"
+                        + " END IF; RETURN NULL; END $$");
+                h.execute(
+                    "CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON "
+                        + orders
+                        + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                        + schema
+                        + ".refuse()");
+              });
+      for (int messages : new int[] {1, 3}) {
+        for (int round = 0; round < 3; round++) {
+          String id = "refused-" + messages + "-" + round;
+          assertThatThrownBy(
+                  () ->
+                      FerryJdbi.useTransaction(
+                          store,
+                          h -> {
+                            h.execute("INSERT INTO " + orders + " (id) VALUES (?)", id);
+                            for (int i = 0; i < messages; i++) {
+                              bus.send(new OrderPlaced(id + "-" + i));
+                            }
+                          }))
+              .isInstanceOf(FerryException.class)
+              .hasStackTraceContaining("order " + id + " refused at commit");
+          String ok = "ok-" + messages + "-" + round;
+          FerryJdbi.useTransaction(
+              store,
+              h -> {
+                h.execute("INSERT INTO " + orders + " (id) VALUES (?)", ok);
+                for (int i = 0; i < messages; i++) {
+                  bus.send(new OrderPlaced(ok + "-" + i));
+                }
+              });
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 12);
+      Thread.sleep(300);
+      assertThat(received.keySet()).allSatisfy(id -> assertThat(id).startsWith("ok-"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+      List<String> rows =
+          store
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT id FROM " + orders).mapTo(String.class).list());
+      assertThat(rows).hasSize(6).allSatisfy(id -> assertThat(id).startsWith("ok-"));
+    } finally {
+      bus.close();
+      db.dropSchema(store.schema());
+    }
+  }
+
   /** Ends the server process behind the handle's connection, as a network failure would. */
   private static void terminate(PostgresDatabase db, Handle h) {
     int pid = h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();

@@ -95,8 +95,11 @@ public final class JdbiUnitOfWork implements UnitOfWork {
     }
   }
 
-  /** Writes the rows waiting for the commit, if any, and forgets them. */
-  void writePending() {
+  /**
+   * Writes the rows waiting for the commit, if any, and forgets them; with {@code commit} the
+   * writer may commit the transaction with them (see {@link PendingWriter#write}).
+   */
+  void writePending(boolean commit) {
     List<PendingRow> rows;
     PendingWriter w;
     synchronized (this) {
@@ -107,7 +110,7 @@ public final class JdbiUnitOfWork implements UnitOfWork {
       pending.clear();
       w = writer;
     }
-    w.write(handle, rows);
+    w.write(handle, rows, commit);
   }
 
   /** An outgoing row waiting for the commit. */
@@ -116,7 +119,11 @@ public final class JdbiUnitOfWork implements UnitOfWork {
   /** Writes waiting rows on the transaction's handle. */
   @FunctionalInterface
   interface PendingWriter {
-    void write(Handle handle, List<PendingRow> rows);
+    /**
+     * Writes {@code rows}; with {@code mayCommit} (the caller commits right after) it may commit
+     * the transaction in the same round trip, after which the caller's commit finds nothing to do.
+     */
+    void write(Handle handle, List<PendingRow> rows, boolean mayCommit);
   }
 
   /** The handle the store's statements run on. */

@@ -142,7 +142,7 @@ final class JtaTransactions implements JtaBridge {
         return;
       }
       try {
-        uow.owner().writePending(uow);
+        uow.owner().writePending(uow, false);
       } catch (RuntimeException e) {
         registry.setRollbackOnly();
         throw e;

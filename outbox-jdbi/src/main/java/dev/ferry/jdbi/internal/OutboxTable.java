@@ -59,7 +59,7 @@ public final class OutboxTable {
     if (!uow.buffersWrites()) {
       List<JdbiUnitOfWork.PendingRow> rows = new ArrayList<>(envelopes.size());
       envelopes.forEach(e -> rows.add(new JdbiUnitOfWork.PendingRow(e, owner, lease)));
-      insert(uow.handle(), rows);
+      insert(uow.handle(), rows, false);
       return;
     }
     for (OutgoingEnvelope e : envelopes) {
@@ -68,15 +68,23 @@ public final class OutboxTable {
     uow.buffer(this::insert, envelopes, owner, lease);
   }
 
-  /** Upserts rows, one statement for one row, else batches of {@value #INSERT_CHUNK}. */
-  private void insert(Handle handle, List<JdbiUnitOfWork.PendingRow> rows) {
+  /**
+   * Upserts rows: one statement for one row, else batches of {@value #INSERT_CHUNK}. With {@code
+   * mayCommit}, one row and the PostgreSQL driver, the row and the {@code COMMIT} go in one round
+   * trip ({@code INSERT ...; COMMIT}): for a transaction with one message that is the round trip of
+   * the message saved. The driver then knows the transaction has ended (the server says so), and
+   * the caller's {@code commit()} does nothing; if either part fails, the exception says so and
+   * nothing was committed.
+   */
+  private void insert(Handle handle, List<JdbiUnitOfWork.PendingRow> rows, boolean mayCommit) {
     // One row per id: the same id twice in one batch would make the upsert touch a row twice.
     Map<String, JdbiUnitOfWork.PendingRow> byId = new LinkedHashMap<>();
     rows.forEach(r -> byId.put(r.envelope().id(), r));
     List<JdbiUnitOfWork.PendingRow> unique = new ArrayList<>(byId.values());
+    boolean withCommit = mayCommit && unique.size() == 1 && Db.canCommitInStatement(handle);
     Db.jdbc(
         handle,
-        sql.insertOutgoing,
+        withCommit ? sql.insertOutgoingAndCommit : sql.insertOutgoing,
         ps -> {
           if (unique.size() == 1) {
             bind(ps, unique.get(0));

@@ -122,9 +122,9 @@ public final class Transactions {
         if (uow.failedWrite() != null) {
           throw notCommitted(uow.failedWrite());
         }
-        writePending(uow);
+        writePending(uow, true);
         try {
-          handle.commit();
+          handle.commit(); // may find the transaction committed with the rows: then a no-op
         } catch (JdbiException e) {
           throw failure("commit a transaction", e);
         }
@@ -192,7 +192,7 @@ public final class Transactions {
       // written first, so that the statement sees it (as a JPA flush before a query).
       Optional<JdbiUnitOfWork> joined = jta.existing(this);
       if (joined.isPresent()) {
-        writePending(joined.get());
+        writePending(joined.get(), false);
       }
     }
     Handle handle = jdbi.open(); // a failure is reported by the caller, naming its operation
@@ -271,11 +271,12 @@ public final class Transactions {
    * Writes the outgoing rows {@code uow} kept for its commit, in one batch; called just before the
    * commit (of the store's transaction, or of the JTA transaction in its synchronization). If the
    * write fails, the transaction must not commit: the failure is recorded as any failed store
-   * statement is, and thrown as the reason the transaction was not committed.
+   * statement is, and thrown as the reason the transaction was not committed. With {@code
+   * commitNext} the caller commits right after, and the rows may carry the commit with them.
    */
-  void writePending(JdbiUnitOfWork uow) {
+  void writePending(JdbiUnitOfWork uow, boolean commitNext) {
     try {
-      uow.writePending();
+      uow.writePending(commitNext);
     } catch (RuntimeException e) {
       RuntimeException failure =
           e instanceof JdbiException j ? failure("store outgoing messages", j) : e;
