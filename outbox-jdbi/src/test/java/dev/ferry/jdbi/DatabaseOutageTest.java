@@ -167,6 +167,7 @@ class DatabaseOutageTest {
    * neither the business row nor the message is kept, and nothing is sent.
    */
   @Test
+  @SuppressWarnings("try") // the binding is used for its scope only
   void aConnectionLostInsideABusinessTransactionFailsItAndSendsNothing(PostgresDatabase db)
       throws Exception {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
@@ -204,6 +205,8 @@ class DatabaseOutageTest {
           .hasMessageContaining("could not store outgoing messages")
           .hasMessageContaining("schema '" + store.schema() + "'");
 
+      // The store's transaction keeps its rows for the commit, so the send itself does not touch
+      // the dead connection: the commit is what fails, whatever the caller does with the send.
       List<FerryException> swallowed = new ArrayList<>();
       assertThatThrownBy(
               () ->
@@ -221,7 +224,29 @@ class DatabaseOutageTest {
           .isInstanceOf(FerryException.class)
           .hasMessageContaining("the transaction was not committed")
           .hasMessageContaining("could not store outgoing messages");
-      assertThat(swallowed).hasSize(1);
+      assertThat(swallowed).isEmpty();
+
+      // A bound handle's rows are written at once (the store cannot see its commit coming), so
+      // there the send fails, and so does the commit.
+      Jdbi mine = db.jdbi();
+      assertThatThrownBy(
+              () ->
+                  mine.useTransaction(
+                      h -> {
+                        try (var bound = store.bind(h)) {
+                          h.execute("INSERT INTO " + orders + " (id) VALUES ('cut-3')");
+                          terminate(db, h);
+                          try {
+                            bus.send(new OrderPlaced("cut-3"));
+                          } catch (FerryException e) {
+                            swallowed.add(e);
+                          }
+                        }
+                      }))
+          .isInstanceOf(RuntimeException.class);
+      assertThat(swallowed)
+          .singleElement()
+          .satisfies(e -> assertThat(e).hasMessageContaining("could not store outgoing messages"));
 
       bus.send(new OrderPlaced("after"));
       await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("after"));
@@ -324,6 +349,174 @@ class DatabaseOutageTest {
               .withHandle(
                   h -> h.createQuery("SELECT count(*) FROM " + orders).mapTo(Integer.class).one());
       assertThat(rows).as("business rows").isZero();
+    } finally {
+      bus.close();
+      db.dropSchema(store.schema());
+    }
+  }
+
+  /**
+   * The batch of a transaction's outgoing rows, written just before the commit, is refused by the
+   * database (here a constraint added in the same transaction, so the sends themselves succeed):
+   * the caller gets the exception from the commit, the business row and every message of the
+   * transaction are gone, nothing is sent, and the next transaction works.
+   */
+  @Test
+  void aBufferedBatchRefusedAtCommitFailsTheTransactionAndSendsNothing(PostgresDatabase db)
+      throws Exception {
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    JdbiEnvelopeStore store = db.storeBuilder().build();
+    String unique = "batch" + ProcessHandle.current().pid() + "x" + System.nanoTime();
+    MessageBus bus =
+        MessageBus.builder()
+            .serviceName("outage")
+            .localBroker(unique)
+            .store(store)
+            .messageTypes(OrderPlaced.class)
+            .route(OrderPlaced.class, "queue:" + unique)
+            .outboxPollInterval(Duration.ofMillis(100))
+            .handle(
+                OrderPlaced.class,
+                (m, ctx) -> {
+                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
+                  return null;
+                })
+            .build();
+    String schema = "\"" + store.schema() + "\"";
+    String orders = schema + ".orders";
+    try {
+      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+      List<String> sent = new ArrayList<>();
+      assertThatThrownBy(
+              () ->
+                  FerryJdbi.useTransaction(
+                      store,
+                      h -> {
+                        h.execute("INSERT INTO " + orders + " (id) VALUES ('refused')");
+                        for (int i = 0; i < 5; i++) {
+                          bus.send(new OrderPlaced("refused-" + i));
+                          sent.add("refused-" + i);
+                        }
+                        h.execute(
+                            "ALTER TABLE "
+                                + schema
+                                + ".outgoing ADD CONSTRAINT refuse_all CHECK (false) NOT VALID");
+                      }))
+          .isInstanceOf(FerryException.class)
+          .hasMessageContaining("the transaction was not committed")
+          .hasMessageContaining("could not store outgoing messages")
+          .hasMessageContaining("refuse_all");
+      assertThat(sent).as("the sends only kept the rows").hasSize(5);
+
+      FerryJdbi.useTransaction(
+          store,
+          h -> {
+            h.execute("INSERT INTO " + orders + " (id) VALUES ('kept')");
+            bus.send(new OrderPlaced("kept-1"));
+            bus.send(new OrderPlaced("kept-2"));
+          });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> received.containsKey("kept-1") && received.containsKey("kept-2"));
+      Thread.sleep(300);
+      assertThat(received).containsOnlyKeys("kept-1", "kept-2");
+      await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+      List<String> rows =
+          store
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT id FROM " + orders).mapTo(String.class).list());
+      assertThat(rows).containsExactly("kept");
+    } finally {
+      bus.close();
+      db.dropSchema(store.schema());
+    }
+  }
+
+  /**
+   * The commit itself fails (a deferred constraint checked only at commit): with one message the
+   * row and the {@code COMMIT} go in one round trip, with several the batch and then the commit;
+   * either way the caller gets the failure, nothing is kept or sent, and the pooled connections go
+   * on working.
+   */
+  @Test
+  void aCommitRefusedByTheDatabaseFailsTheTransactionWithOneOrManyMessages(PostgresDatabase db)
+      throws Exception {
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    JdbiEnvelopeStore store = db.storeBuilder().build();
+    String unique = "deferred" + ProcessHandle.current().pid() + "x" + System.nanoTime();
+    MessageBus bus =
+        MessageBus.builder()
+            .serviceName("outage")
+            .localBroker(unique)
+            .store(store)
+            .messageTypes(OrderPlaced.class)
+            .route(OrderPlaced.class, "queue:" + unique)
+            .outboxPollInterval(Duration.ofMillis(100))
+            .handle(
+                OrderPlaced.class,
+                (m, ctx) -> {
+                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
+                  return null;
+                })
+            .build();
+    String schema = "\"" + store.schema() + "\"";
+    String orders = schema + ".orders";
+    try {
+      store
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)");
+                h.execute(
+                    "CREATE FUNCTION "
+                        + schema
+                        + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.id LIKE"
+                        + " 'refused%' THEN RAISE EXCEPTION 'order % refused at commit', NEW.id;"
+                        + " END IF; RETURN NULL; END $$");
+                h.execute(
+                    "CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON "
+                        + orders
+                        + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                        + schema
+                        + ".refuse()");
+              });
+      for (int messages : new int[] {1, 3}) {
+        for (int round = 0; round < 3; round++) {
+          String id = "refused-" + messages + "-" + round;
+          assertThatThrownBy(
+                  () ->
+                      FerryJdbi.useTransaction(
+                          store,
+                          h -> {
+                            h.execute("INSERT INTO " + orders + " (id) VALUES (?)", id);
+                            for (int i = 0; i < messages; i++) {
+                              bus.send(new OrderPlaced(id + "-" + i));
+                            }
+                          }))
+              .isInstanceOf(FerryException.class)
+              .hasStackTraceContaining("order " + id + " refused at commit");
+          String ok = "ok-" + messages + "-" + round;
+          FerryJdbi.useTransaction(
+              store,
+              h -> {
+                h.execute("INSERT INTO " + orders + " (id) VALUES (?)", ok);
+                for (int i = 0; i < messages; i++) {
+                  bus.send(new OrderPlaced(ok + "-" + i));
+                }
+              });
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 12);
+      Thread.sleep(300);
+      assertThat(received.keySet()).allSatisfy(id -> assertThat(id).startsWith("ok-"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+      List<String> rows =
+          store
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT id FROM " + orders).mapTo(String.class).list());
+      assertThat(rows).hasSize(6).allSatisfy(id -> assertThat(id).startsWith("ok-"));
     } finally {
       bus.close();
       db.dropSchema(store.schema());

@@ -1,5 +1,7 @@
 package dev.ferry.internal.runtime;
 
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.spi.EnvelopeStore;
@@ -15,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +27,28 @@ import org.slf4j.LoggerFactory;
  * loop fills a batch while another waits for the broker to confirm its commit. After {@code
  * failuresToOpen} consecutive failures the circuit opens and the agent accepts nothing (messages
  * stay in the store) until a probe batch gets through.
+ *
+ * <p>Sent messages are removed from the store in batches across the loops: a loop that has sent
+ * adds the ids to {@link #sentIds}, and one delete statement takes all of them once {@link
+ * #DELETE_WINDOW_NANOS} has passed since the oldest, {@link #DELETE_BATCH} have gathered, or the
+ * loops run out of work. The delete runs in auto-commit after the send has returned, so no row lock
+ * is ever held across broker I/O; it only deletes rows this node still owns (a node whose lease was
+ * taken over deletes nothing of another's).
  */
 final class DestinationAgent implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DestinationAgent.class);
+
+  /**
+   * How long sent ids may wait for others to share their delete: at 1,000 msg/s a delete takes
+   * about ten messages instead of one, and a row stays in the store a few ms longer (well within
+   * its lease, so the relay does not send it again).
+   */
+  static final long DELETE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** Ids that are deleted at once without waiting for the window. */
+  static final int DELETE_BATCH = 1000;
+
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final Address destination;
   private final Transport transport;
@@ -44,6 +66,15 @@ final class DestinationAgent implements Runnable {
 
   /** Messages taken from the queue whose batch is still being sent. */
   private final AtomicInteger sending = new AtomicInteger();
+
+  /** Sent, not yet deleted; guarded by itself. */
+  private final List<String> sentIds = new ArrayList<>();
+
+  /** When the oldest of {@link #sentIds} was added; guarded by {@link #sentIds}. */
+  private long sentSinceNanos;
+
+  /** Held by the one loop deleting; the others go on sending. */
+  private final ReentrantLock deleting = new ReentrantLock();
 
   private volatile boolean running = true;
   private volatile boolean open;
@@ -80,10 +111,23 @@ final class DestinationAgent implements Runnable {
   }
 
   /**
+   * When messages refused by {@link #offer} should come back from the store: at the next probe
+   * while the circuit is open, so that the relay skips this destination until then instead of
+   * claiming and releasing its backlog every poll; else {@code otherwise}.
+   */
+  Instant retryAt(Instant otherwise) {
+    if (!open) {
+      return otherwise;
+    }
+    Instant probe = Instant.now().plusNanos(Math.max(0, probeAtNanos - System.nanoTime()));
+    return probe.isAfter(otherwise) ? probe : otherwise;
+  }
+
+  /**
    * Takes what fits within {@code maxWait} and returns the rest, which the caller leaves to the
    * relay. A committing sender waits here when the buffer is full: that wait is the back pressure
    * that keeps producers at the pace of the broker. While the circuit is open only a probe (one
-   * batch per probe interval) is taken, without waiting.
+   * message per probe interval) is taken, without waiting.
    */
   List<OutgoingEnvelope> offer(List<OutgoingEnvelope> envelopes, Duration maxWait) {
     if (!running) {
@@ -96,7 +140,9 @@ final class DestinationAgent implements Runnable {
         return envelopes;
       }
       probeAtNanos = System.nanoTime() + probeInterval.toNanos();
-      int probe = Math.min(batchSize, envelopes.size());
+      // One message: it risks least while the destination is still down, and cannot be split
+      // across the sender loops into several failing sends per probe.
+      int probe = Math.min(1, envelopes.size());
       log.info("Probing {} with {} message(s)", destination, probe);
       rest = envelopes.subList(probe, envelopes.size());
       envelopes = envelopes.subList(0, probe);
@@ -125,8 +171,9 @@ final class DestinationAgent implements Runnable {
     Sender[] sender = {null};
     try {
       while (running || !queue.isEmpty()) {
-        OutgoingEnvelope first = queue.poll(50, TimeUnit.MILLISECONDS);
+        OutgoingEnvelope first = queue.poll(Math.min(POLL_NANOS, deleteDueIn()), NANOSECONDS);
         if (first == null) {
+          deleteSent(false); // the window has passed, or nothing was waiting
           continue;
         }
         batch.add(first);
@@ -138,10 +185,17 @@ final class DestinationAgent implements Runnable {
           sending.addAndGet(-batch.size());
           batch.clear();
         }
+        deleteSent(false);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      deleting.lock(); // the last word on what was sent, also when another loop is deleting
+      try {
+        deleteSent(true);
+      } finally {
+        deleting.unlock();
+      }
       release(new ArrayList<>(queue), Instant.now());
       queue.clear();
       closeSender(sender);
@@ -176,16 +230,57 @@ final class DestinationAgent implements Runnable {
     consecutiveFailures.set(0);
     counters.delivered.add(batch.size());
     batch.forEach(observers::delivered);
-    try {
-      store.deleteOutgoing(nodeId, ids);
-    } catch (Exception e) {
-      // Sent but still stored: the relay will send again later and the receiver's inbox will
-      // recognise the duplicate. Nothing is lost.
-      log.warn(
-          "Sent {} message(s) to {} but could not remove them from the outbox",
-          ids.size(),
-          destination,
-          e);
+    synchronized (sentIds) {
+      if (sentIds.isEmpty()) {
+        sentSinceNanos = System.nanoTime();
+      }
+      sentIds.addAll(ids);
+    }
+  }
+
+  /** Nanoseconds until the sent ids are due for deletion; a long time if there are none. */
+  private long deleteDueIn() {
+    synchronized (sentIds) {
+      if (sentIds.isEmpty()) {
+        return Long.MAX_VALUE;
+      }
+      if (sentIds.size() >= DELETE_BATCH) {
+        return 0;
+      }
+      return Math.max(0, sentSinceNanos + DELETE_WINDOW_NANOS - System.nanoTime());
+    }
+  }
+
+  /**
+   * Deletes the sent ids in one statement if they are due (or {@code now}) and no other loop is
+   * deleting; ids added meanwhile are taken by whichever loop finds them due next. Reentrant, so
+   * that a stopping loop can hold {@link #deleting} around it.
+   */
+  private void deleteSent(boolean now) {
+    while (deleting.tryLock()) {
+      List<String> ids;
+      try {
+        synchronized (sentIds) {
+          if (sentIds.isEmpty() || (!now && deleteDueIn() > 0)) {
+            return;
+          }
+          ids = new ArrayList<>(sentIds);
+          sentIds.clear();
+        }
+        try {
+          store.deleteOutgoing(nodeId, ids);
+        } catch (Exception e) {
+          // Sent but still stored: the relay will send again later and the receiver's inbox will
+          // recognise the duplicate. Nothing is lost.
+          log.warn(
+              "Sent {} message(s) to {} but could not remove them from the outbox",
+              ids.size(),
+              destination,
+              e);
+        }
+      } finally {
+        deleting.unlock();
+      }
     }
   }
 
@@ -241,9 +336,19 @@ final class DestinationAgent implements Runnable {
     }
   }
 
-  /** True when nothing is queued or being sent. */
+  /** Messages queued or being sent. */
+  int pending() {
+    return queue.size() + sending.get();
+  }
+
+  /** True when nothing is queued, being sent, or sent and waiting to be deleted. */
   boolean idle() {
-    return queue.isEmpty() && sending.get() == 0;
+    if (!queue.isEmpty() || sending.get() != 0 || deleting.isLocked()) {
+      return false;
+    }
+    synchronized (sentIds) {
+      return sentIds.isEmpty();
+    }
   }
 
   /** Stops after sending what is queued, waiting at most {@code timeout}. */

@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +39,30 @@ final class Outbox {
   private final Counters counters;
   private final Observers observers;
   private final Map<Address, DestinationAgent> agents = new ConcurrentHashMap<>();
+
+  /**
+   * What each open unit of work has enlisted, keyed weakly (units do not define equals), so that a
+   * unit rolled back, whose after-commit action never runs, is forgotten with it.
+   */
+  private final Map<UnitOfWork, Enlisted> enlistedByUnit = new WeakHashMap<>();
+
   private final List<ExecutorService> agentThreads = new ArrayList<>();
   private ScheduledFuture<?> relay;
   private volatile boolean closed;
 
   /** Held while the relay runs, so that close() can wait for it before the store closes. */
   private final ReentrantLock relayRunning = new ReentrantLock();
+
+  /** How long one relay pass may keep claiming before it gives the timer thread back. */
+  private static final long RELAY_PASS_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** The longest a failing relay waits between polls. */
+  private static final long MAX_RELAY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /** Consecutive failed relay passes, and when the timer may run the relay again. */
+  private int relayFailures;
+
+  private volatile long relayResumeNanos = System.nanoTime();
 
   private long lastRelayWarningNanos;
   private int suppressedRelayWarnings;
@@ -66,10 +87,15 @@ final class Outbox {
     relay =
         executors
             .scheduler()
-            .scheduleWithFixedDelay(this::relayOnce, every, every, TimeUnit.MILLISECONDS);
+            // The first pass at once: what is due in the store (failed sends, expired leases of
+            // crashed nodes, scheduled messages) leaves on start, not a poll interval later.
+            .scheduleWithFixedDelay(this::relayOnTimer, 0, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Stores envelopes in {@code uow}; they are dispatched when it commits. */
+  /**
+   * Stores envelopes in {@code uow}; they are dispatched when it commits, together with everything
+   * else enlisted in it: one dispatch per unit of work, not one per send.
+   */
   void enlist(UnitOfWork uow, List<OutgoingEnvelope> envelopes) throws Exception {
     if (envelopes.isEmpty()) {
       return;
@@ -80,20 +106,46 @@ final class Outbox {
     for (OutgoingEnvelope o : envelopes) {
       (o.dueAt() != null && o.dueAt().isAfter(now) ? later : immediate).add(o);
     }
-    // Observers hear of the send before the dispatch can report its delivery.
-    uow.afterCommit(
-        () -> {
-          counters.sent.add(envelopes.size());
-          envelopes.forEach(observers::sent);
-        });
     if (!immediate.isEmpty()) {
       store.storeOutgoing(uow, immediate, settings.nodeId(), now.plus(settings.outboxLease()));
-      uow.afterCommit(() -> dispatch(immediate, settings.sendTimeout()));
     }
     if (!later.isEmpty()) {
       // Unowned: whichever node's relay finds them due sends them.
       store.storeOutgoing(uow, later, null, null);
     }
+    Enlisted enlisted;
+    boolean first;
+    synchronized (enlistedByUnit) {
+      enlisted = enlistedByUnit.get(uow);
+      first = enlisted == null;
+      if (first) {
+        enlisted = new Enlisted();
+        enlistedByUnit.put(uow, enlisted);
+      }
+      enlisted.all.addAll(envelopes);
+      enlisted.immediate.addAll(immediate);
+    }
+    if (first) {
+      Enlisted committed = enlisted;
+      uow.afterCommit(
+          () -> {
+            synchronized (enlistedByUnit) {
+              enlistedByUnit.remove(uow);
+            }
+            // Observers hear of the send before the dispatch can report its delivery.
+            counters.sent.add(committed.all.size());
+            committed.all.forEach(observers::sent);
+            if (!committed.immediate.isEmpty()) {
+              dispatch(committed.immediate, settings.sendTimeout());
+            }
+          });
+    }
+  }
+
+  /** What a unit of work enlisted, sent and dispatched when it commits. */
+  private static final class Enlisted {
+    final List<OutgoingEnvelope> all = new ArrayList<>();
+    final List<OutgoingEnvelope> immediate = new ArrayList<>();
   }
 
   /** Stores envelopes in the caller's transaction if one is open, else in a new one. */
@@ -122,10 +174,11 @@ final class Outbox {
     }
     byDestination.forEach(
         (destination, list) -> {
-          List<OutgoingEnvelope> rejected = agent(destination).offer(list, maxWait);
+          DestinationAgent agent = agent(destination);
+          List<OutgoingEnvelope> rejected = agent.offer(list, maxWait);
           if (!rejected.isEmpty()) {
             allTaken[0] = false;
-            release(rejected, Instant.now().plus(settings.outboxPollInterval()));
+            release(rejected, agent.retryAt(Instant.now().plus(settings.outboxPollInterval())));
           }
         });
     return allTaken[0];
@@ -184,33 +237,87 @@ final class Outbox {
     return a != null && a.isOpen();
   }
 
+  /** A relay poll on the timer; skipped while backing off after failures. */
+  private void relayOnTimer() {
+    if (System.nanoTime() - relayResumeNanos < 0) {
+      return;
+    }
+    relayOnce();
+  }
+
   void relayOnce() {
     if (closed || !relayRunning.tryLock()) {
       return;
     }
+    boolean more = false;
     try {
       // Keep claiming while batches come back full (a backlog drains at the store's pace, not
-      // one batch per poll), but give the timer thread back now and then.
-      long until = System.nanoTime() + 2_000_000_000L;
-      while (!closed && System.nanoTime() < until) {
+      // one batch per poll), waiting for room in the senders' buffers rather than handing the
+      // rows back; but give the timer thread back now and then, and carry on right after.
+      long until = System.nanoTime() + RELAY_PASS_NANOS;
+      while (!closed) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          more = true;
+          break;
+        }
+        if (!awaitSenders(until)) {
+          continue;
+        }
         List<OutgoingEnvelope> claimed =
             store.claimOutgoing(
                 settings.nodeId(),
                 settings.outboxBatchSize(),
                 Instant.now(),
                 settings.outboxLease());
+        relayFailures = 0;
         if (claimed.isEmpty()) {
           return;
         }
-        boolean allTaken = dispatch(claimed, Duration.ZERO);
+        boolean allTaken = dispatch(claimed, Duration.ofNanos(left));
         if (!allTaken || claimed.size() < settings.outboxBatchSize()) {
           return;
         }
       }
     } catch (Exception e) {
+      // Back off while the store keeps failing: poll interval, doubled per failure, up to
+      // MAX_RELAY_BACKOFF (or the poll interval if that is longer).
+      relayFailures = Math.min(relayFailures + 1, 16);
+      long poll = settings.outboxPollInterval().toNanos();
+      long backoff = Math.min(poll << Math.min(relayFailures - 1, 10), MAX_RELAY_BACKOFF_NANOS);
+      relayResumeNanos = System.nanoTime() + Math.max(poll, backoff) - poll;
       warnRelayFailure(e);
     } finally {
       relayRunning.unlock();
+    }
+    if (more && !closed) {
+      try {
+        executors.scheduler().execute(this::relayOnTimer);
+      } catch (RejectedExecutionException e) {
+        log.debug("Relay continuation not scheduled (shutting down): {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Waits until the senders have at most one claim's worth of relayed messages left, so that the
+   * relay stays one batch ahead of them instead of filling their buffers: claimed rows stay at the
+   * head of the outbox's due index until deleted, and every claim walks past them. Returns false if
+   * {@code until} passed first.
+   */
+  private boolean awaitSenders(long until) {
+    while (true) {
+      long waiting = 0;
+      for (DestinationAgent a : agents.values()) {
+        waiting += a.pending();
+      }
+      if (waiting <= settings.outboxBatchSize()) {
+        return true;
+      }
+      if (System.nanoTime() - until >= 0 || closed) {
+        return false;
+      }
+      LockSupport.parkNanos(200_000);
     }
   }
 
@@ -220,9 +327,10 @@ final class Outbox {
     if (lastRelayWarningNanos == 0 || now - lastRelayWarningNanos > 60_000_000_000L) {
       log.warn(
           "Outbox relay cannot claim messages ({} similar failures since the last warning);"
-              + " it keeps retrying every {}",
+              + " it keeps retrying, backing off from {} to at most {} s",
           suppressedRelayWarnings,
           settings.outboxPollInterval(),
+          TimeUnit.NANOSECONDS.toSeconds(MAX_RELAY_BACKOFF_NANOS),
           e);
       lastRelayWarningNanos = now;
       suppressedRelayWarnings = 0;

@@ -1,5 +1,6 @@
 package dev.ferry.jdbi.internal;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +19,8 @@ import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.statement.Update;
+import org.postgresql.PGConnection;
+import org.postgresql.jdbc.AutoSave;
 
 /**
  * Statements of the store. The handle may belong to the user's {@code Jdbi}, so each statement pins
@@ -66,6 +69,22 @@ final class Db {
       return work.run(ps);
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(e, null);
+    }
+  }
+
+  /**
+   * Whether a statement may end the transaction with {@code ; COMMIT}: the connection is
+   * PostgreSQL's own driver (through any pool's wrapper), whose {@code commit()} does nothing once
+   * the server reports the transaction ended, and does not wrap statements in savepoints ({@code
+   * autosave}), which the end of the transaction would leave dangling.
+   */
+  static boolean canCommitInStatement(Handle h) {
+    try {
+      Connection c = h.getConnection();
+      return c.isWrapperFor(PGConnection.class)
+          && c.unwrap(PGConnection.class).getAutosave() == AutoSave.NEVER;
+    } catch (SQLException e) {
+      return false;
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The envelope's columns, shared by the outgoing and dead-letter tables: one column per wire field,
@@ -81,6 +82,45 @@ final class EnvelopeRows {
     ps.setString(i++, headersJson(e.headers()));
     ps.setBytes(i++, e.body());
     return i;
+  }
+
+  /**
+   * Refuses an envelope PostgreSQL would refuse (a NUL character in a text or {@code jsonb} value),
+   * as the insert would: a row buffered until the commit is checked when it is sent, so that the
+   * send fails where it would have failed when written at once.
+   */
+  static void checkStorable(Envelope e) {
+    List<String> texts =
+        java.util.Arrays.asList(
+            e.id(),
+            e.messageType(),
+            e.contentType(),
+            e.correlationId(),
+            e.causationId(),
+            e.replyTo(),
+            e.replyType(),
+            e.source(),
+            e.tenant(),
+            e.traceParent(),
+            e.traceState());
+    boolean nul = texts.stream().anyMatch(EnvelopeRows::hasNul);
+    for (Map.Entry<String, String> h : e.headers().entrySet()) {
+      nul |= hasNul(h.getKey()) || hasNul(h.getValue());
+    }
+    if (nul) {
+      throw new UnableToExecuteStatementException(
+          new SQLException(
+              "Message "
+                  + e.id()
+                  + " has a NUL character (0x00) in a text field or header,"
+                  + " which PostgreSQL cannot store",
+              "22021"),
+          null);
+    }
+  }
+
+  private static boolean hasNul(String text) {
+    return text != null && text.indexOf(0) >= 0;
   }
 
   static String columns(String prefix) {

@@ -19,6 +19,9 @@ interface JtaBridge {
    */
   Optional<JdbiUnitOfWork> current(Transactions owner, Jdbi jdbi);
 
+  /** The unit of work the store already has in the calling thread's JTA transaction, if any. */
+  Optional<JdbiUnitOfWork> existing(Transactions owner);
+
   /** Runs {@code action} after the current JTA transaction commits; never after a rollback. */
   void afterCommit(Runnable action);
 

@@ -83,7 +83,7 @@ final class JtaTransactions implements JtaBridge {
                 + " (auto-commit is on): give the store the container's data source, or set"
                 + " ferry.store.jta-registry=none");
       }
-      registry.registerInterposedSynchronization(new Completion(handle, actions));
+      registry.registerInterposedSynchronization(new Completion(uow, actions));
       registry.putResource(owner, uow);
     } catch (SQLException e) {
       handle.close();
@@ -93,6 +93,13 @@ final class JtaTransactions implements JtaBridge {
       throw e;
     }
     return Optional.of(uow);
+  }
+
+  @Override
+  public Optional<JdbiUnitOfWork> existing(Transactions owner) {
+    return registry.getResource(owner) instanceof JdbiUnitOfWork uow
+        ? Optional.of(uow)
+        : Optional.empty();
   }
 
   @Override
@@ -110,24 +117,43 @@ final class JtaTransactions implements JtaBridge {
     return new JtaTransactionHandler(registry);
   }
 
-  /** Closes the transaction's handle, then runs the after-commit actions if it committed. */
-  private static final class Completion implements Synchronization {
-    private final Handle handle;
+  /**
+   * Writes the transaction's buffered outgoing rows before it completes; closes its handle, then
+   * runs the after-commit actions if it committed.
+   */
+  private final class Completion implements Synchronization {
+    private final JdbiUnitOfWork uow;
     private final List<Runnable> actions;
 
-    Completion(Handle handle, List<Runnable> actions) {
-      this.handle = handle;
+    Completion(JdbiUnitOfWork uow, List<Runnable> actions) {
+      this.uow = uow;
       this.actions = actions;
     }
 
+    /**
+     * Interposed synchronizations run after the application's and before the resources prepare,
+     * with the connection still enlisted: the rows commit atomically with the transaction. If they
+     * cannot be written, the transaction is marked rollback-only and the exception makes the
+     * container roll it back and report it to whoever commits.
+     */
     @Override
-    public void beforeCompletion() {}
+    public void beforeCompletion() {
+      if (uow == null || registry.getTransactionStatus() != Status.STATUS_ACTIVE) {
+        return;
+      }
+      try {
+        uow.owner().writePending(uow, false);
+      } catch (RuntimeException e) {
+        registry.setRollbackOnly();
+        throw e;
+      }
+    }
 
     @Override
     public void afterCompletion(int status) {
-      if (handle != null) {
+      if (uow != null) {
         try {
-          handle.close();
+          uow.handle().close();
         } catch (RuntimeException e) {
           log.debug("Closing the handle of a completed JTA transaction failed", e);
         }

@@ -7,6 +7,7 @@ import dev.ferry.MalformedMessageException;
 import dev.ferry.spi.OutgoingEnvelope;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -38,7 +39,14 @@ public final class OutboxTable {
     this.deadLetters = deadLetters;
   }
 
-  /** One batch of upserts in the unit of work (a stored id is replaced, as the SPI says). */
+  /** Rows per {@code executeBatch}: bounds the memory of one batch on the driver's side. */
+  private static final int INSERT_CHUNK = 1000;
+
+  /**
+   * Stores rows in the unit of work (a stored id is replaced, as the SPI says): in one batch just
+   * before the commit where the store sees the commit coming, at once on a bound handle. A row
+   * PostgreSQL would refuse is refused here already, so that the send fails, not only the commit.
+   */
   public void store(
       JdbiUnitOfWork uow,
       Collection<OutgoingEnvelope> envelopes,
@@ -47,28 +55,62 @@ public final class OutboxTable {
     if (envelopes.isEmpty()) {
       return;
     }
-    // One row per id: the same id twice in one batch would make the upsert touch a row twice.
-    Map<String, OutgoingEnvelope> byId = new LinkedHashMap<>();
-    envelopes.forEach(e -> byId.put(e.id(), e));
     Instant lease = owner == null ? null : leaseUntil;
+    if (!uow.buffersWrites()) {
+      List<JdbiUnitOfWork.PendingRow> rows = new ArrayList<>(envelopes.size());
+      envelopes.forEach(e -> rows.add(new JdbiUnitOfWork.PendingRow(e, owner, lease)));
+      insert(uow.handle(), rows, false);
+      return;
+    }
+    for (OutgoingEnvelope e : envelopes) {
+      EnvelopeRows.checkStorable(e.envelope());
+    }
+    uow.buffer(this::insert, envelopes, owner, lease);
+  }
+
+  /**
+   * Upserts rows: one statement for one row, else batches of {@value #INSERT_CHUNK}. With {@code
+   * mayCommit}, one row and the PostgreSQL driver, the row and the {@code COMMIT} go in one round
+   * trip ({@code INSERT ...; COMMIT}): for a transaction with one message that is the round trip of
+   * the message saved. The driver then knows the transaction has ended (the server says so), and
+   * the caller's {@code commit()} does nothing; if either part fails, the exception says so and
+   * nothing was committed.
+   */
+  private void insert(Handle handle, List<JdbiUnitOfWork.PendingRow> rows, boolean mayCommit) {
+    // One row per id: the same id twice in one batch would make the upsert touch a row twice.
+    Map<String, JdbiUnitOfWork.PendingRow> byId = new LinkedHashMap<>();
+    rows.forEach(r -> byId.put(r.envelope().id(), r));
+    List<JdbiUnitOfWork.PendingRow> unique = new ArrayList<>(byId.values());
+    boolean withCommit = mayCommit && unique.size() == 1 && Db.canCommitInStatement(handle);
     Db.jdbc(
-        uow.handle(),
-        sql.insertOutgoing,
+        handle,
+        withCommit ? sql.insertOutgoingAndCommit : sql.insertOutgoing,
         ps -> {
-          for (OutgoingEnvelope o : byId.values()) {
-            ps.setString(1, o.id());
-            ps.setString(2, o.destination().toString());
-            Db.setInstant(ps, 3, o.dueAt());
-            Db.setInstant(ps, 4, o.dueAt());
-            ps.setString(5, owner);
-            Db.setInstant(ps, 6, lease);
-            EnvelopeRows.bind(ps, 7, o.envelope());
-            if (byId.size() > 1) {
-              ps.addBatch();
+          if (unique.size() == 1) {
+            bind(ps, unique.get(0));
+            return ps.executeUpdate();
+          }
+          int n = 0;
+          for (JdbiUnitOfWork.PendingRow r : unique) {
+            bind(ps, r);
+            ps.addBatch();
+            if (++n % INSERT_CHUNK == 0 || n == unique.size()) {
+              ps.executeBatch();
             }
           }
-          return byId.size() > 1 ? ps.executeBatch().length : ps.executeUpdate();
+          return n;
         });
+  }
+
+  private static void bind(PreparedStatement ps, JdbiUnitOfWork.PendingRow r) throws SQLException {
+    OutgoingEnvelope o = r.envelope();
+    ps.setString(1, o.id());
+    ps.setString(2, o.destination().toString());
+    Db.setInstant(ps, 3, o.dueAt());
+    Db.setInstant(ps, 4, o.dueAt());
+    ps.setString(5, r.owner());
+    Db.setInstant(ps, 6, r.leaseUntil());
+    EnvelopeRows.bind(ps, 7, o.envelope());
   }
 
   /**

@@ -24,6 +24,7 @@ final class StoreSql {
   private static final String ASYNC_CONDITION = " AND EXISTS (SELECT 1 FROM ferry_async)";
 
   final String insertOutgoing;
+  final String insertOutgoingAndCommit;
   final String claimOutgoing;
   final String claimOutgoingAsync;
   final String deleteOutgoing;
@@ -68,6 +69,7 @@ final class StoreSql {
             + " due_at = EXCLUDED.due_at, not_before = EXCLUDED.not_before,"
             + " owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until,"
             + UPSERT_ENVELOPE;
+    insertOutgoingAndCommit = insertOutgoing + "; COMMIT";
     String due =
         "due AS (SELECT id FROM "
             + outgoing

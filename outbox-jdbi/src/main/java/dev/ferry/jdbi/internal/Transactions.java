@@ -122,8 +122,9 @@ public final class Transactions {
         if (uow.failedWrite() != null) {
           throw notCommitted(uow.failedWrite());
         }
+        writePending(uow, true);
         try {
-          handle.commit();
+          handle.commit(); // may find the transaction committed with the rows: then a no-op
         } catch (JdbiException e) {
           throw failure("commit a transaction", e);
         }
@@ -186,6 +187,14 @@ public final class Transactions {
    */
   public <T> T own(HandleCallback<T, RuntimeException> callback) {
     boolean managed = jta != null && jta.active();
+    if (managed) {
+      // It reads and writes in the JTA transaction: what that transaction keeps for its commit is
+      // written first, so that the statement sees it (as a JPA flush before a query).
+      Optional<JdbiUnitOfWork> joined = jta.existing(this);
+      if (joined.isPresent()) {
+        writePending(joined.get(), false);
+      }
+    }
     Handle handle = jdbi.open(); // a failure is reported by the caller, naming its operation
     try {
       if (!managed) {
@@ -255,6 +264,24 @@ public final class Transactions {
               () -> {
                 throw notCommitted(failure);
               });
+    }
+  }
+
+  /**
+   * Writes the outgoing rows {@code uow} kept for its commit, in one batch; called just before the
+   * commit (of the store's transaction, or of the JTA transaction in its synchronization). If the
+   * write fails, the transaction must not commit: the failure is recorded as any failed store
+   * statement is, and thrown as the reason the transaction was not committed. With {@code
+   * commitNext} the caller commits right after, and the rows may carry the commit with them.
+   */
+  void writePending(JdbiUnitOfWork uow, boolean commitNext) {
+    try {
+      uow.writePending(commitNext);
+    } catch (RuntimeException e) {
+      RuntimeException failure =
+          e instanceof JdbiException j ? failure("store outgoing messages", j) : e;
+      uow.writeFailed(failure);
+      throw notCommitted(failure);
     }
   }
 

@@ -74,8 +74,15 @@ public final class FakeJta implements TransactionSynchronizationRegistry {
       rollback();
       return false;
     }
-    for (Synchronization s : List.copyOf(tx.synchronizations)) {
-      s.beforeCompletion();
+    try {
+      for (Synchronization s : List.copyOf(tx.synchronizations)) {
+        s.beforeCompletion();
+      }
+    } catch (RuntimeException e) {
+      // As a transaction manager does: a failing synchronization rolls the transaction back, and
+      // the commit reports it.
+      rollback();
+      throw e;
     }
     if (tx.connection != null) {
       tx.connection.commit();

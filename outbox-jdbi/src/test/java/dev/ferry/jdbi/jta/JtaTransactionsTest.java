@@ -176,6 +176,36 @@ class JtaTransactionsTest {
   }
 
   @Test
+  void rowsKeptForTheCommitAreWrittenBeforeItAndARefusedBatchRollsItBack() throws Exception {
+    jta.begin();
+    store.jdbi().useHandle(h -> h.execute("INSERT INTO " + orders + " VALUES ('j-9')"));
+    bus.send(new JtaOrder("j-9"));
+    bus.send(new JtaOrder("j-10"));
+    // Refuses the batch written before completion; the sends succeeded.
+    store
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "ALTER TABLE \""
+                        + store.schema()
+                        + "\".outgoing ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"));
+    assertThatThrownBy(jta::commit)
+        .isInstanceOf(FerryException.class)
+        .hasMessageContaining("the transaction was not committed")
+        .hasMessageContaining("could not store outgoing messages");
+    Thread.sleep(300);
+    assertThat(received).isEmpty();
+    assertThat(committed(orders)).isZero();
+    assertThat(store.outgoingCount()).isZero();
+
+    jta.begin();
+    bus.send(new JtaOrder("j-11"));
+    assertThat(jta.commit()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("j-11"));
+  }
+
+  @Test
   void theJtaAwareHandlerLeavesTheTransactionToTheContainer() throws Exception {
     JtaTransactionHandler handler = new JtaTransactionHandler(); // looked up in JNDI
     assertThat(handler.jtaActive()).isFalse();
