@@ -79,7 +79,8 @@ public interface MessageBus extends AutoCloseable {
    * invocations left behind) and waits until every message handed to the senders was accepted by
    * the transport, or given back to the store after a failure. Hosts without background work
    * between invocations (Azure Functions) call it before an invocation returns, and from a timer as
-   * the sweeper. Returns false if {@code timeout} passed first.
+   * the sweeper. Returns true if everything was sent; false if {@code timeout} passed first or a
+   * send failed meanwhile (those messages are back in the outbox for a later pass).
    */
   boolean flush(Duration timeout);
 

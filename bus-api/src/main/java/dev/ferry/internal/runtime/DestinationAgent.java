@@ -63,6 +63,8 @@ final class DestinationAgent implements Runnable {
   private final Observers observers;
   private final CountDownLatch stopped;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong failedSends =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Messages taken from the queue whose batch is still being sent. */
   private final AtomicInteger sending = new AtomicInteger();
@@ -284,7 +286,13 @@ final class DestinationAgent implements Runnable {
     }
   }
 
+  /** Batches whose send failed since the agent started (their rows went back to the outbox). */
+  long failedSends() {
+    return failedSends.get();
+  }
+
   private void onFailure(List<OutgoingEnvelope> batch, Exception e) {
+    failedSends.incrementAndGet();
     int failures = consecutiveFailures.incrementAndGet();
     Duration backoff =
         Duration.ofMillis(Math.min(probeInterval.toMillis(), 50L << Math.min(failures, 10)));

@@ -219,16 +219,35 @@ final class Outbox {
    */
   boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    relayOnce(); // what earlier invocations or nodes left in the store goes too
+    long failedBefore = failedSends();
+    // A relay pass that starts now sends what earlier invocations or nodes left in the store; a
+    // pass the timer is running may have claimed before those rows were due, so wait it out.
+    if (!relayRunning.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    try {
+      relayOnce();
+    } finally {
+      relayRunning.unlock();
+    }
     while (true) {
       if (agents.values().stream().allMatch(DestinationAgent::idle)) {
-        return true;
+        // Sends that failed meanwhile put their messages back in the outbox: not flushed.
+        return failedSends() == failedBefore;
       }
       if (System.nanoTime() >= deadline) {
         return false;
       }
       Thread.sleep(1);
     }
+  }
+
+  private long failedSends() {
+    long n = 0;
+    for (DestinationAgent a : agents.values()) {
+      n += a.failedSends();
+    }
+    return n;
   }
 
   /** Whether the circuit to a destination is open (for diagnostics and tests). */
