@@ -63,6 +63,14 @@ final class DestinationAgent implements Runnable {
   private final Observers observers;
   private final CountDownLatch stopped;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+  /**
+   * Envelopes accepted by {@link #offer} and not yet sent or given back: counted before they are
+   * queued and after their send ends, so that {@link #idle} never sees one in a sender loop's hand
+   * between the queue and the send.
+   */
+  private final AtomicInteger outstanding = new AtomicInteger();
+
   private final java.util.concurrent.atomic.AtomicLong failedSends =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -154,8 +162,15 @@ final class DestinationAgent implements Runnable {
     try {
       for (OutgoingEnvelope e : envelopes) {
         long left = deadline - System.nanoTime();
-        if (!queue.offer(e, Math.max(0, left), TimeUnit.NANOSECONDS)) {
-          rejected.add(e);
+        outstanding.incrementAndGet();
+        boolean queued = false;
+        try {
+          queued = queue.offer(e, Math.max(0, left), TimeUnit.NANOSECONDS);
+        } finally {
+          if (!queued) {
+            outstanding.decrementAndGet();
+            rejected.add(e);
+          }
         }
       }
     } catch (InterruptedException ie) {
@@ -185,6 +200,7 @@ final class DestinationAgent implements Runnable {
           sendBatch(batch, sender);
         } finally {
           sending.addAndGet(-batch.size());
+          outstanding.addAndGet(-batch.size());
           batch.clear();
         }
         deleteSent(false);
@@ -198,8 +214,10 @@ final class DestinationAgent implements Runnable {
       } finally {
         deleting.unlock();
       }
-      release(new ArrayList<>(queue), Instant.now());
-      queue.clear();
+      List<OutgoingEnvelope> left = new ArrayList<>();
+      queue.drainTo(left);
+      outstanding.addAndGet(-left.size());
+      release(left, Instant.now());
       closeSender(sender);
       stopped.countDown();
     }
@@ -302,6 +320,7 @@ final class DestinationAgent implements Runnable {
       probeAtNanos = System.nanoTime() + probeInterval.toNanos();
       List<OutgoingEnvelope> queued = new ArrayList<>();
       queue.drainTo(queued);
+      outstanding.addAndGet(-queued.size());
       release(queued, Instant.now().plus(probeInterval));
       log.warn(
           "Circuit to {} opened after {} consecutive failures; messages are kept in the outbox"
@@ -351,7 +370,7 @@ final class DestinationAgent implements Runnable {
 
   /** True when nothing is queued, being sent, or sent and waiting to be deleted. */
   boolean idle() {
-    if (!queue.isEmpty() || sending.get() != 0 || deleting.isLocked()) {
+    if (outstanding.get() != 0 || deleting.isLocked()) {
       return false;
     }
     synchronized (sentIds) {
