@@ -76,13 +76,14 @@ final class FailurePlan {
    * the envelope (a scheduled retry copy); every earlier delivery of the same copy ended either in
    * a requeue step (continue after the next one) or unexpectedly, e.g. a crash (count one).
    */
-  static int firstIndex(ErrorPolicy policy, int carried, int deliveryCount) {
+  int firstIndex(ErrorPolicy policy, int carried, int deliveryCount) {
     int index = Math.max(0, carried);
     List<Step> steps = policy.steps();
     for (int d = 1; d < deliveryCount; d++) {
       int next = -1;
       for (int i = index; i < steps.size(); i++) {
-        if (steps.get(i).action() == Action.REQUEUE) {
+        // As carried out: with redelivery by the transport, every retry ended a delivery too.
+        if (adapt(steps.get(i)).action() == Action.REQUEUE) {
           next = i;
           break;
         }

@@ -268,7 +268,7 @@ final class Pipeline implements DeliveryHandler {
         parts.observers.failed(e, endpoint, failure, attempt);
         if (policy == null) {
           policy = parts.failurePlan.select(failure, r.message().getClass());
-          firstIndex = FailurePlan.firstIndex(policy, e.attempts(), d.deliveryCount());
+          firstIndex = parts.failurePlan.firstIndex(policy, e.attempts(), d.deliveryCount());
         }
         Step step = parts.failurePlan.adapt(FailurePlan.stepAt(policy, firstIndex + localFailures));
         localFailures++;
