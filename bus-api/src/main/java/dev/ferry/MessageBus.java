@@ -84,6 +84,14 @@ public interface MessageBus extends AutoCloseable {
    */
   boolean flush(Duration timeout);
 
+  /**
+   * Waits until every message handed to the senders so far was accepted by the transport, like
+   * {@link #flush} but without a relay pass: what an invocation just sent, not what others left.
+   * Returns true if all of it was sent; false if {@code timeout} passed first or a send failed
+   * (those messages are back in the outbox).
+   */
+  boolean awaitSent(Duration timeout);
+
   /** The dead letters of this service: list, replay and purge. */
   DeadLetters deadLetters();
 

@@ -1,7 +1,11 @@
 package dev.ferry.functions;
 
 import com.microsoft.azure.functions.ExecutionContext;
+import dev.ferry.Address;
+import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.FerryKeys;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,26 +35,51 @@ public final class FerryFunctions {
   private static final Object LOCK = new Object();
   private static volatile FunctionsWorker worker;
   private static boolean shutdownHook;
+  private static RuntimeException lastFailure;
+  private static long lastFailureNanos;
+
+  /** How long a failed build is reported again before the next attempt. */
+  public static final java.time.Duration RETRY_BUILD_AFTER = java.time.Duration.ofSeconds(5);
+
+  private static final long RETRY_BUILD_AFTER_NANOS = RETRY_BUILD_AFTER.toNanos();
+
+  /** Triggers name Service Bus entities. */
+  private static final String TRANSPORT = "servicebus";
 
   private FerryFunctions() {}
 
-  /** The worker, built on first use. */
+  /**
+   * The worker, built on first use. A build that failed is not tried again for {@link
+   * #RETRY_BUILD_AFTER}: invocations in the meantime fail at once (and their messages are delivered
+   * again) instead of each waiting for the same failure. A worker whose Service Bus client could
+   * not start is replaced.
+   */
   public static FunctionsWorker worker() {
     FunctionsWorker w = worker;
-    if (w != null) {
+    if (w != null && !w.broken()) {
       return w;
     }
     synchronized (LOCK) {
+      if (worker != null && worker.broken()) {
+        log.warn("Ferry's Service Bus client could not start in this worker; building anew");
+        closeQuietly(worker);
+        worker = null;
+      }
       if (worker == null) {
-        FunctionsWorker.Builder builder = FunctionsWorker.builder();
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (FerryFunctionsSetup setup :
-            ServiceLoader.load(
-                FerryFunctionsSetup.class,
-                loader != null ? loader : FerryFunctions.class.getClassLoader())) {
-          setup.configure(builder);
+        if (lastFailure != null && System.nanoTime() - lastFailureNanos < RETRY_BUILD_AFTER_NANOS) {
+          throw new RedeliveryRequestedException(
+              "Ferry could not start in this worker moments ago: " + lastFailure.getMessage(),
+              lastFailure);
         }
-        worker = builder.build();
+        try {
+          worker = build();
+          lastFailure = null;
+        } catch (RuntimeException e) {
+          lastFailure = e;
+          lastFailureNanos = System.nanoTime();
+          log.error("Ferry cannot start in this Functions worker: {}", e.getMessage());
+          throw e;
+        }
         if (!shutdownHook) {
           Runtime.getRuntime()
               .addShutdownHook(new Thread(FerryFunctions::shutdown, "ferry-functions-shutdown"));
@@ -62,19 +91,62 @@ public final class FerryFunctions {
     }
   }
 
+  private static FunctionsWorker build() {
+    FunctionsWorker.Builder builder = FunctionsWorker.builder();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    int setups = 0;
+    for (FerryFunctionsSetup setup :
+        ServiceLoader.load(
+            FerryFunctionsSetup.class,
+            loader != null ? loader : FerryFunctions.class.getClassLoader())) {
+      setup.configure(builder);
+      setups++;
+    }
+    if (setups == 0 && FerryConfig.fromEnvironment().get(FerryKeys.SCAN_PACKAGES) == null) {
+      throw new ConfigurationException(
+          "No FerryFunctionsSetup is registered (META-INF/services/"
+              + FerryFunctionsSetup.class.getName()
+              + ") and ferry.handlers.scan-packages is unset: the bus would have no handlers");
+    }
+    return builder.build();
+  }
+
+  private static void closeQuietly(FunctionsWorker w) {
+    try {
+      w.close();
+    } catch (RuntimeException e) {
+      log.debug("Closing a worker failed", e);
+    }
+  }
+
   /** The worker's bus, for functions that send (an HTTP-triggered order API, say). */
   public static MessageBus bus() {
     return worker().bus();
   }
 
-  /** The trigger of a function bound to a queue. */
+  /**
+   * The trigger of a function bound to a queue. It finds the worker's bus on each call, so it may
+   * be kept in a static field.
+   */
   public static ServiceBusTrigger queue(String queueName) {
-    return worker().queue(queueName);
+    return new ServiceBusTrigger(FerryFunctions::worker, Address.queue(queueName).on(TRANSPORT));
   }
 
-  /** The trigger of a function bound to a topic's subscription. */
+  /** The trigger of a function bound to a topic's subscription; see {@link #queue}. */
   public static ServiceBusTrigger subscription(String topicName, String subscriptionName) {
-    return worker().subscription(topicName, subscriptionName);
+    return new ServiceBusTrigger(
+        FerryFunctions::worker, Address.subscription(topicName, subscriptionName).on(TRANSPORT));
+  }
+
+  /**
+   * Waits, before a function that is not Service Bus triggered returns (an HTTP order API, say),
+   * until what it sent through {@link #bus()} reached the broker; what cannot be sent in time stays
+   * in the outbox for the sweeper.
+   *
+   * @return whether everything was sent
+   */
+  public static boolean flush(ExecutionContext context) {
+    return worker().flush(context);
   }
 
   /**
@@ -91,6 +163,7 @@ public final class FerryFunctions {
   /** Closes the worker's bus (at worker shutdown); the next call builds a new one. */
   public static void shutdown() {
     synchronized (LOCK) {
+      lastFailure = null;
       if (worker != null) {
         try {
           worker.close();

@@ -3,6 +3,7 @@ package dev.ferry.functions;
 import com.microsoft.azure.functions.ExecutionContext;
 import dev.ferry.Address;
 import dev.ferry.BusBuilder;
+import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
 import dev.ferry.config.ConfigKey;
 import dev.ferry.config.FerryConfig;
@@ -41,13 +42,19 @@ public final class FunctionsWorker implements AutoCloseable {
   private final FunctionsTransport transport;
   private final InvocationSends sends;
   private final Duration flushTimeout;
+  private final boolean nativeDeadLetter;
 
   private FunctionsWorker(
-      MessageBus bus, FunctionsTransport transport, InvocationSends sends, Duration flushTimeout) {
+      MessageBus bus,
+      FunctionsTransport transport,
+      InvocationSends sends,
+      Duration flushTimeout,
+      boolean nativeDeadLetter) {
     this.bus = bus;
     this.transport = transport;
     this.sends = sends;
     this.flushTimeout = flushTimeout;
+    this.nativeDeadLetter = nativeDeadLetter;
   }
 
   public static Builder builder() {
@@ -60,13 +67,44 @@ public final class FunctionsWorker implements AutoCloseable {
 
   /** The trigger of a function bound to {@code queueName}. */
   public ServiceBusTrigger queue(String queueName) {
-    return new ServiceBusTrigger(this, transport, Address.queue(queueName).on(transport.name()));
+    return new ServiceBusTrigger(() -> this, Address.queue(queueName).on(transport.name()));
   }
 
   /** The trigger of a function bound to a subscription of {@code topicName}. */
   public ServiceBusTrigger subscription(String topicName, String subscriptionName) {
     return new ServiceBusTrigger(
-        this, transport, Address.subscription(topicName, subscriptionName).on(transport.name()));
+        () -> this, Address.subscription(topicName, subscriptionName).on(transport.name()));
+  }
+
+  /**
+   * Sends what a function that is not Service Bus triggered (an HTTP order API, say) sent through
+   * {@link #bus()}, before it returns; what cannot be sent in time stays in the outbox.
+   *
+   * @return whether everything was sent
+   */
+  public boolean flush(ExecutionContext context) {
+    boolean done = bus.awaitSent(flushTimeout);
+    if (!done) {
+      log.warn(
+          "Invocation {} returns with messages still unsent after {}; they stay in the outbox"
+              + " and the sweeper sends them",
+          ServiceBusTrigger.invocationId(context),
+          flushTimeout);
+    }
+    return done;
+  }
+
+  FunctionsTransport transport() {
+    return transport;
+  }
+
+  boolean nativeDeadLetter() {
+    return nativeDeadLetter;
+  }
+
+  /** Whether the sending transport failed to start, so that this worker can send nothing. */
+  boolean broken() {
+    return transport.startFailure() != null;
   }
 
   /** See {@link FerryFunctions#sweep}. */
@@ -94,9 +132,9 @@ public final class FunctionsWorker implements AutoCloseable {
       return; // nothing to wait for
     }
     try {
-      if (!bus.flush(flushTimeout)) {
+      if (!bus.awaitSent(flushTimeout)) {
         log.warn(
-            "Invocation {} returns with messages still unsent after {}; they stay in the outbox"
+            "Invocation {} returns with messages not yet sent after {}; they stay in the outbox"
                 + " and the sweeper sends them",
             invocationId,
             flushTimeout);
@@ -163,7 +201,10 @@ public final class FunctionsWorker implements AutoCloseable {
 
     public FunctionsWorker build() {
       FerryConfig base = config != null ? config : FerryConfig.fromEnvironment();
-      FerryConfig settings = functionsDefaults(base).withOverrides(values);
+      FerryConfig settings = functionsDefaults(base.withOverrides(values));
+      if (transport == null) {
+        checkConnection(settings);
+      }
       Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
       Transport sending = transport != null ? transport : TransportLookup.create(settings);
       FunctionsTransport functions = new FunctionsTransport(sending);
@@ -180,7 +221,12 @@ public final class FunctionsWorker implements AutoCloseable {
       }
       customizers.forEach(c -> c.accept(bus));
       try {
-        return new FunctionsWorker(bus.build(), functions, sends, flushTimeout);
+        return new FunctionsWorker(
+            bus.build(),
+            functions,
+            sends,
+            flushTimeout,
+            settings.require(FerryKeys.NATIVE_DEAD_LETTER));
       } catch (RuntimeException e) {
         // The bus closes what it started; what failed before that is closed here.
         if (store == null && chosen != null) {
@@ -235,6 +281,32 @@ public final class FunctionsWorker implements AutoCloseable {
       }
       // Only keys the app leaves unset get a default, so laying them over changes nothing else.
       return defaults.isEmpty() ? base : base.withOverrides(defaults);
+    }
+
+    /**
+     * Fails the build, not the first send, when Service Bus has no connection: the Service Bus
+     * client itself starts in the background (see {@link FunctionsTransport#start}).
+     */
+    private static void checkConnection(FerryConfig settings) {
+      if (!"servicebus".equals(settings.get(FerryKeys.TRANSPORT))) {
+        return;
+      }
+      boolean connectionString =
+          settings.raw("ferry.servicebus.connection-string").filter(v -> !v.isBlank()).isPresent();
+      boolean namespace =
+          settings.raw("ferry.servicebus.namespace").filter(v -> !v.isBlank()).isPresent();
+      if (!connectionString && !namespace) {
+        String setting = settings.require(FunctionsKeys.CONNECTION_SETTING);
+        throw new ConfigurationException(
+            "Ferry has no Service Bus connection: set the app setting "
+                + setting
+                + " (the triggers' connection, named by "
+                + FunctionsKeys.CONNECTION_SETTING.name()
+                + "), "
+                + setting
+                + "__fullyQualifiedNamespace, ferry.servicebus.connection-string or"
+                + " ferry.servicebus.namespace");
+      }
     }
 
     /** An app setting: an environment variable, or a system property of the same name. */

@@ -2,20 +2,15 @@ package dev.ferry.functions;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import dev.ferry.Address;
-import dev.ferry.functions.internal.FunctionsTransport;
+import dev.ferry.ConfigurationException;
 import dev.ferry.functions.internal.InvocationListener;
 import dev.ferry.servicebus.ReceivedMessage;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.Settlement;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +19,13 @@ import org.slf4j.LoggerFactory;
  * function hands its messages to Ferry:
  *
  * <pre>{@code
- * FerryFunctions.queue("orders.shipping").handle(message, context);
+ * FerryFunctions.queue("orders.shipping")
+ *     .handle(ServiceBusTrigger.message(body).messageId(messageId).deliveryCount(count)..., context);
  * }</pre>
  *
  * <p>The Functions host settles: it completes the message when the invocation returns and abandons
  * it when the invocation throws. So {@link #handle} returns when the message is done (handled, a
- * duplicate, expired, or stored as a dead letter, or a retry copy was scheduled) and throws {@link
+ * duplicate, expired, stored as a dead letter, or a retry copy was scheduled) and throws {@link
  * RedeliveryRequestedException} when Service Bus should deliver it again (an error policy's retry
  * with {@code ferry.errors.redelivery=transport}, the default in Functions, or a store that is
  * down). Before it returns or throws, what the handlers sent is flushed to the broker.
@@ -37,14 +33,35 @@ import org.slf4j.LoggerFactory;
 public final class ServiceBusTrigger {
   private static final Logger log = LoggerFactory.getLogger(ServiceBusTrigger.class);
 
-  private final FunctionsWorker worker;
-  private final FunctionsTransport transport;
+  /** How long an invocation waits before it asks again while Ferry's store is unavailable. */
+  private static final Duration STORE_DOWN_PAUSE = Duration.ofSeconds(1);
+
+  private final Supplier<FunctionsWorker> worker;
   private final Address entity;
 
-  ServiceBusTrigger(FunctionsWorker worker, FunctionsTransport transport, Address entity) {
+  ServiceBusTrigger(Supplier<FunctionsWorker> worker, Address entity) {
     this.worker = worker;
-    this.transport = transport;
     this.entity = entity;
+  }
+
+  /** A message from a trigger's {@code byte[]} payload ({@code dataType = "binary"}). */
+  public static TriggerMessage message(byte[] body) {
+    return new TriggerMessage(body);
+  }
+
+  /** A message from a trigger's {@code String} payload. */
+  public static TriggerMessage message(String body) {
+    return new TriggerMessage(body);
+  }
+
+  /** The messages of a batch trigger's {@code byte[][]} payload. */
+  public static TriggerBatch batch(byte[][] bodies) {
+    return new TriggerBatch(bodies);
+  }
+
+  /** The messages of a batch trigger's {@code String[]} payload. */
+  public static TriggerBatch batch(String[] bodies) {
+    return new TriggerBatch(bodies);
   }
 
   /** The entity, e.g. {@code servicebus:queue:orders.shipping}. */
@@ -57,8 +74,8 @@ public final class ServiceBusTrigger {
    *
    * @throws RedeliveryRequestedException so that the host abandons the message for redelivery
    */
-  public void handle(ReceivedMessage message, ExecutionContext context) {
-    handleBatch(List.of(message), context);
+  public void handle(TriggerMessage message, ExecutionContext context) {
+    handle(List.of(message.received()), context, false);
   }
 
   /**
@@ -67,21 +84,36 @@ public final class ServiceBusTrigger {
    * again the invocation throws and all of them come back; the durable inbox then skips those
    * already handled (on an endpoint without it, they are handled again: use {@code
    * ferry.errors.redelivery=schedule} there, which retries by scheduled copies and completes).
+   * Native dead letters ({@code ferry.dead-letter.native=true}) cannot work with batches: every
+   * message of the batch would go to the dead-letter queue with the poisoned one.
    *
    * @throws RedeliveryRequestedException so that the host abandons the batch for redelivery
    */
-  public void handleBatch(List<ReceivedMessage> messages, ExecutionContext context) {
-    InvocationListener listener = transport.listenerFor(entity);
+  public void handleBatch(TriggerBatch batch, ExecutionContext context) {
+    handle(batch.received(), context, true);
+  }
+
+  private void handle(List<ReceivedMessage> messages, ExecutionContext context, boolean batch) {
+    FunctionsWorker w = worker.get();
+    if (batch && w.nativeDeadLetter()) {
+      throw new ConfigurationException(
+          "ferry.dead-letter.native=true cannot be used with a batch trigger ("
+              + entity
+              + "): the host settles a batch as a whole, so the other messages of a batch would"
+              + " follow a poisoned one into the dead-letter queue. Use Ferry's dead letters or"
+              + " cardinality = ONE.");
+    }
+    InvocationListener listener = w.transport().listenerFor(entity);
     if (listener == null) {
       throw new RedeliveryRequestedException(
           "No handler of service '"
-              + worker.bus().serviceName()
+              + w.bus().serviceName()
               + "' listens on "
               + entity
               + " (invocation "
               + invocationId(context)
               + "); handlers listen on "
-              + transport.entities()
+              + w.transport().entities()
               + ". Check the trigger's queue or subscription name and the handlers' routing.");
     }
     List<Delivery> deliveries = new ArrayList<>(messages.size());
@@ -95,7 +127,7 @@ public final class ServiceBusTrigger {
       return;
     }
     RedeliveryRequestedException redeliver = null;
-    worker.beginInvocation();
+    w.beginInvocation();
     try {
       List<Settlement> settlements = listener.handle(deliveries);
       for (int i = 0; i < settlements.size(); i++) {
@@ -116,7 +148,7 @@ public final class ServiceBusTrigger {
                   + "); Service Bus will deliver it again",
               e);
     } finally {
-      worker.endInvocation(invocationId(context));
+      w.endInvocation(invocationId(context));
     }
     if (redeliver != null) {
       throw redeliver;
@@ -158,16 +190,35 @@ public final class ServiceBusTrigger {
               + s.description()
               + "); it fails until Service Bus moves it there");
     }
+    if (s.failedAttempts() < 0) {
+      // An immediate redelivery would find the store down again and use up a delivery for
+      // nothing; a short pause gives it a chance to come back.
+      pause(STORE_DOWN_PAUSE);
+      return new RedeliveryRequestedException(
+          "Message "
+              + id
+              + " on "
+              + entity
+              + " could not be handled: Ferry's store is unavailable; Service Bus will deliver it"
+              + " again");
+    }
     log.debug("Invocation {} asks Service Bus to redeliver {}", invocationId(context), id);
     return new RedeliveryRequestedException(
         "Message "
             + id
             + " on "
             + entity
-            + (s.failedAttempts() < 0
-                ? " could not be handled: Ferry's store is unavailable"
-                : " failed " + s.failedAttempts() + " time(s); its error policy retries it")
-            + "; Service Bus will deliver it again");
+            + " failed "
+            + s.failedAttempts()
+            + " time(s); its error policy retries it; Service Bus will deliver it again");
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String describe(List<Delivery> deliveries) {
@@ -181,123 +232,6 @@ public final class ServiceBusTrigger {
       return context == null ? "?" : context.getInvocationId();
     } catch (RuntimeException e) {
       return "?";
-    }
-  }
-
-  /**
-   * A message as a trigger binds it with {@code dataType = "binary"}: the payload and the metadata
-   * parameters ({@code @BindingName("MessageId")}, ...). {@code deliveryCount} is the host's,
-   * 1-based; {@code enqueuedTimeUtc} is the text the host passes, ISO-8601, or null.
-   */
-  public static ReceivedMessage message(
-      byte[] body,
-      String messageId,
-      int deliveryCount,
-      String subject,
-      String contentType,
-      String correlationId,
-      String replyTo,
-      String sessionId,
-      Map<String, Object> applicationProperties,
-      String enqueuedTimeUtc) {
-    return new ReceivedMessage(
-        body,
-        messageId,
-        deliveryCount,
-        subject,
-        contentType,
-        correlationId,
-        replyTo,
-        sessionId,
-        applicationProperties,
-        parseTime(enqueuedTimeUtc),
-        0);
-  }
-
-  /**
-   * As {@link #message(byte[], String, int, String, String, String, String, String, Map, String)}
-   * for a {@code String} payload.
-   */
-  public static ReceivedMessage message(
-      String body,
-      String messageId,
-      int deliveryCount,
-      String subject,
-      String contentType,
-      String correlationId,
-      String replyTo,
-      String sessionId,
-      Map<String, Object> applicationProperties,
-      String enqueuedTimeUtc) {
-    return message(
-        body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        messageId,
-        deliveryCount,
-        subject,
-        contentType,
-        correlationId,
-        replyTo,
-        sessionId,
-        applicationProperties,
-        enqueuedTimeUtc);
-  }
-
-  /**
-   * The messages of a batch trigger ({@code cardinality = MANY}): the payload array and the host's
-   * {@code ...Array} metadata ({@code @BindingName("MessageIdArray")}, ...). Metadata arrays may be
-   * null when not bound.
-   */
-  public static List<ReceivedMessage> messages(
-      byte[][] bodies,
-      String[] messageIds,
-      int[] deliveryCounts,
-      String[] subjects,
-      String[] contentTypes,
-      String[] correlationIds,
-      String[] replyTos,
-      String[] sessionIds,
-      Map<String, Object>[] applicationProperties,
-      String[] enqueuedTimesUtc) {
-    List<ReceivedMessage> result = new ArrayList<>(bodies.length);
-    for (int i = 0; i < bodies.length; i++) {
-      result.add(
-          message(
-              bodies[i],
-              at(messageIds, i),
-              deliveryCounts == null || i >= deliveryCounts.length ? 1 : deliveryCounts[i],
-              at(subjects, i),
-              at(contentTypes, i),
-              at(correlationIds, i),
-              at(replyTos, i),
-              at(sessionIds, i),
-              at(applicationProperties, i),
-              at(enqueuedTimesUtc, i)));
-    }
-    return result;
-  }
-
-  private static <T> T at(T[] values, int i) {
-    return values == null || i >= values.length ? null : values[i];
-  }
-
-  /**
-   * The host's text for a .NET {@code DateTime}: ISO-8601 with up to seven fractional digits, with
-   * a zone or (unspecified kind) without one, which is UTC for EnqueuedTimeUtc.
-   */
-  static Instant parseTime(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    String t = text.trim();
-    try {
-      return OffsetDateTime.parse(t).toInstant();
-    } catch (DateTimeParseException e) {
-      try {
-        return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException again) {
-        log.debug("Ignoring an enqueued time that is not ISO-8601: '{}'", t);
-        return null;
-      }
     }
   }
 }

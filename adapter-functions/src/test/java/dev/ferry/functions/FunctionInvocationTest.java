@@ -32,6 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class FunctionInvocationTest {
   private static final String ENQUEUED = "2026-11-21T07:00:00.1234567Z";
+  private static final java.util.concurrent.atomic.AtomicLong SEQUENCE =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private FunctionApp app;
 
@@ -105,6 +107,7 @@ class FunctionInvocationTest {
             parcel("p-odd", 1),
             "p-odd",
             1,
+            7,
             "no-such-type",
             "application/json",
             null,
@@ -178,6 +181,7 @@ class FunctionInvocationTest {
             "{\"parcelId\":\"p-9\"}",
             "p-9",
             1,
+            9,
             "parcel-shipped",
             "application/json",
             null,
@@ -192,6 +196,7 @@ class FunctionInvocationTest {
             "{\"parcelId\":\"p-9\"}",
             "p-9",
             1,
+            9,
             "parcel-shipped",
             "application/json",
             null,
@@ -207,17 +212,10 @@ class FunctionInvocationTest {
             () ->
                 FerryFunctions.queue("parcles")
                     .handle(
-                        ServiceBusTrigger.message(
-                            parcel("p-x", 1),
-                            "p-x",
-                            1,
-                            "ship-parcel",
-                            "application/json",
-                            null,
-                            null,
-                            null,
-                            ferryProperties(),
-                            ENQUEUED),
+                        ServiceBusTrigger.message(parcel("p-x", 1))
+                            .messageId("p-x")
+                            .subject("ship-parcel")
+                            .applicationProperties(ferryProperties()),
                         new InvocationContext("ship")))
         .isInstanceOf(RedeliveryRequestedException.class)
         .hasMessageContaining("queue:parcles")
@@ -266,6 +264,92 @@ class FunctionInvocationTest {
                 app.serviceBus.entity("parcel-shipped/subscriptions/tracking").activeCount() == n);
   }
 
+  @Test
+  void theHostsMetadataBecomesTheEnvelope() {
+    Map<String, Object> props = new HashMap<>();
+    props.put("cloudEvents_specversion", "1.0"); // no cloudEvents_time: the enqueue time counts
+    FerryFunctions.bus(); // the worker is up
+    dev.ferry.functions.app.ParcelHandlers.ENVELOPES.clear();
+    new ParcelFunctions()
+        .ship(
+            parcel("p-meta", 1),
+            "p-meta",
+            1,
+            42,
+            "ship-parcel",
+            "application/json",
+            "corr-1",
+            "queue:replies",
+            "group-7",
+            props,
+            ENQUEUED,
+            new InvocationContext("ship"));
+    dev.ferry.Envelope e = dev.ferry.functions.app.ParcelHandlers.ENVELOPES.get("p-meta");
+    assertThat(e.correlationId()).isEqualTo("corr-1");
+    assertThat(e.replyTo()).isEqualTo("queue:replies");
+    assertThat(e.headers()).containsEntry("ferry-group", "group-7");
+    assertThat(e.sentAt()).isEqualTo(Instant.parse("2026-11-21T07:00:00.1234567Z"));
+  }
+
+  @Test
+  void aMessageWithoutMessageIdIsToldApartByItsSequenceNumber() {
+    for (long seq : new long[] {101, 102}) {
+      new ParcelFunctions()
+          .ship(
+              parcel("p-noid-" + seq, 1),
+              null,
+              1,
+              seq,
+              "ship-parcel",
+              "application/json",
+              null,
+              null,
+              null,
+              ferryProperties(),
+              ENQUEUED,
+              new InvocationContext("ship"));
+    }
+    assertThat(ParcelHandlers.SHIPPING_RUNS).containsKeys("p-noid-101", "p-noid-102");
+    assertThat(FerryFunctions.bus().metrics().duplicates()).isZero();
+  }
+
+  @Test
+  void aMessageWithNeitherIdNorSequenceNumberIsADeadLetterNotADuplicate() {
+    for (int i = 0; i < 2; i++) {
+      new ParcelFunctions()
+          .ship(
+              parcel("p-anon-" + i, 1),
+              null,
+              1,
+              0,
+              "ship-parcel",
+              "application/json",
+              null,
+              null,
+              null,
+              ferryProperties(),
+              ENQUEUED,
+              new InvocationContext("ship"));
+    }
+    assertThat(ParcelHandlers.SHIPPING_RUNS).isEmpty();
+    assertThat(FerryFunctions.bus().deadLetters().list(10))
+        .hasSize(2)
+        .allSatisfy(d -> assertThat(d.reason()).isEqualTo("malformed-headers"));
+  }
+
+  @Test
+  void aBatchWithoutDeliveryCountsFailsLoudly() {
+    assertThatThrownBy(
+            () ->
+                FerryFunctions.queue("parcels")
+                    .handleBatch(
+                        ServiceBusTrigger.batch(new byte[][] {parcel("b", 1)})
+                            .messageIds(new String[] {"b"}),
+                        new InvocationContext("shipBatch")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DeliveryCountArray");
+  }
+
   static byte[] parcel(String id, int weight) {
     return ("{\"parcelId\":\"" + id + "\",\"weight\":" + weight + "}")
         .getBytes(StandardCharsets.UTF_8);
@@ -286,6 +370,7 @@ class FunctionInvocationTest {
             body,
             id,
             deliveryCount,
+            SEQUENCE.incrementAndGet(),
             "ship-parcel",
             "application/json",
             null,

@@ -67,6 +67,39 @@ class OutagesTest {
   }
 
   @Test
+  void aColdStartWithTheDatabaseDownFailsFastAndALaterOneSucceeds(@TempDir Path data)
+      throws Exception {
+    Assumptions.assumeTrue(
+        System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
+    int port = freePort();
+    EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
+    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+    try (FunctionApp app =
+        new FunctionApp(
+            url, "postgres", "", "coldstart", Map.of("ferry.store.connection-timeout", "500ms"))) {
+      pg.close(); // before the worker's first invocation
+
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()))
+          .isInstanceOf(dev.ferry.FerryException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      // Invocations right after it fail at once, without building again.
+      long again = System.nanoTime();
+      assertThatThrownBy(() -> invokeShip("p-1", parcel("p-1", 1), 2, ferryProperties()))
+          .isInstanceOf(RedeliveryRequestedException.class)
+          .hasMessageContaining("moments ago");
+      assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofSeconds(1));
+
+      pg = PostgresExtension.startEmbedded(data, port);
+      Thread.sleep(FerryFunctions.RETRY_BUILD_AFTER.toMillis());
+      invokeShip("p-1", parcel("p-1", 1), 3, ferryProperties());
+      assertThat(app.shipments("p-1")).isEqualTo(1);
+    } finally {
+      pg.close();
+    }
+  }
+
+  @Test
   void theSweeperSendsWhatARecycledWorkerLeftInTheOutbox(PostgresDatabase database)
       throws Exception {
     try (FunctionApp app =

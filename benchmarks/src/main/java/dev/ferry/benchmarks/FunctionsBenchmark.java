@@ -186,6 +186,8 @@ public final class FunctionsBenchmark {
 
   /** The function class of the Ferry worker, shaped as a user writes it. */
   public static class FerryFunction {
+    private static final ServiceBusTrigger ORDERS = FerryFunctions.queue(QUEUE);
+
     @FunctionName("order")
     public void order(
         @ServiceBusQueueTrigger(
@@ -201,20 +203,15 @@ public final class FunctionsBenchmark {
         @BindingName("ApplicationProperties") Map<String, Object> properties,
         @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
         com.microsoft.azure.functions.ExecutionContext context) {
-      FerryFunctions.queue(QUEUE)
-          .handle(
-              ServiceBusTrigger.message(
-                  body,
-                  messageId,
-                  deliveryCount,
-                  subject,
-                  contentType,
-                  null,
-                  null,
-                  null,
-                  properties,
-                  enqueuedTimeUtc),
-              context);
+      ORDERS.handle(
+          ServiceBusTrigger.message(body)
+              .messageId(messageId)
+              .deliveryCount(deliveryCount)
+              .subject(subject)
+              .contentType(contentType)
+              .applicationProperties(properties)
+              .enqueuedTimeUtc(enqueuedTimeUtc),
+          context);
     }
   }
 

@@ -187,12 +187,18 @@ public final class ServiceBusWireFormat {
   public static Envelope fromReceived(ReceivedMessage m) {
     Map<String, Object> p = m.applicationProperties();
     String carried = string(p, ID);
-    String id =
-        carried != null
-            ? carried
-            : m.messageId() != null && !m.messageId().isEmpty()
-                ? m.messageId()
-                : "servicebus-sequence-" + m.sequenceNumber();
+    String id;
+    if (carried != null) {
+      id = carried;
+    } else if (m.messageId() != null && !m.messageId().isEmpty()) {
+      id = m.messageId();
+    } else if (m.sequenceNumber() > 0) {
+      id = "servicebus-sequence-" + m.sequenceNumber();
+    } else {
+      // Two such messages would share one id, and the inbox would drop the second.
+      throw new MalformedMessageException(
+          "the message has no MessageId, and no SequenceNumber was given to tell it apart");
+    }
     return read(
         p,
         id,
@@ -209,8 +215,14 @@ public final class ServiceBusWireFormat {
   /** What can be read of a received message whose properties are garbled. */
   public static Envelope bestEffort(ReceivedMessage m) {
     String id = m.messageId();
+    if (id == null || id.isEmpty()) {
+      id =
+          m.sequenceNumber() > 0
+              ? "servicebus-sequence-" + m.sequenceNumber()
+              : "servicebus-unidentified-" + java.util.UUID.randomUUID();
+    }
     return Envelope.builder()
-        .id(id != null && !id.isEmpty() ? id : "servicebus-sequence-" + m.sequenceNumber())
+        .id(id)
         .messageType(m.subject())
         .correlationId(m.correlationId())
         .contentType(m.contentType())

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,12 @@ public final class FunctionsTransport implements Transport {
   private final Transport delegate;
   private final Map<String, InvocationListener> listeners = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean starting;
   private volatile Address replies;
+
+  /** How long a send waits for the transport to start before it fails (and the outbox keeps it). */
+  private static final long START_WAIT_SECONDS = 60;
 
   public FunctionsTransport(Transport delegate) {
     this.delegate = delegate;
@@ -78,12 +84,33 @@ public final class FunctionsTransport implements Transport {
             },
             "ferry-functions-transport-start");
     starter.setDaemon(true);
+    starting = true;
     starter.start();
+  }
+
+  /** The failure that stopped the real transport from starting, or null. */
+  public Throwable startFailure() {
+    if (!started.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      started.join();
+      return null;
+    } catch (java.util.concurrent.CompletionException e) {
+      return e.getCause();
+    }
   }
 
   private void awaitStarted() throws Exception {
     try {
-      started.get();
+      started.get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new dev.ferry.FerryException(
+          "The "
+              + delegate.name()
+              + " transport has not started after "
+              + START_WAIT_SECONDS
+              + " s");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
@@ -130,11 +157,20 @@ public final class FunctionsTransport implements Transport {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     listeners.clear();
+    if (!starting) {
+      // The bus failed before it started the transport (its store was down, say).
+      started.completeExceptionally(new IllegalStateException("closed before it started"));
+      delegate.close();
+      return;
+    }
     try {
       started.get(30, TimeUnit.SECONDS); // closing a half-started client could leak its threads
     } catch (Exception e) {
-      // not started, or failed: nothing more to wait for
+      // failed, or still starting after 30 s: close what there is
     }
     delegate.close();
   }

@@ -24,6 +24,7 @@ public class BatchParcelFunctions {
           byte[][] bodies,
       @BindingName("MessageIdArray") String[] messageIds,
       @BindingName("DeliveryCountArray") int[] deliveryCounts,
+      @BindingName("SequenceNumberArray") long[] sequenceNumbers,
       @BindingName("SubjectArray") String[] subjects,
       @BindingName("ContentTypeArray") String[] contentTypes,
       @BindingName("CorrelationIdArray") String[] correlationIds,
@@ -32,17 +33,15 @@ public class BatchParcelFunctions {
       ExecutionContext context) {
     FerryFunctions.queue("parcels")
         .handleBatch(
-            ServiceBusTrigger.messages(
-                bodies,
-                messageIds,
-                deliveryCounts,
-                subjects,
-                contentTypes,
-                correlationIds,
-                null,
-                null,
-                properties,
-                enqueuedTimesUtc),
+            ServiceBusTrigger.batch(bodies)
+                .messageIds(messageIds)
+                .deliveryCounts(deliveryCounts)
+                .sequenceNumbers(sequenceNumbers)
+                .subjects(subjects)
+                .contentTypes(contentTypes)
+                .correlationIds(correlationIds)
+                .applicationProperties(properties)
+                .enqueuedTimesUtc(enqueuedTimesUtc),
             context);
   }
   // end::batch-function[]

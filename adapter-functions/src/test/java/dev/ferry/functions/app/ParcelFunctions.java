@@ -12,6 +12,8 @@ import java.util.Map;
 
 /** The thin function class of the test app: every function hands its message to Ferry. */
 public class ParcelFunctions {
+  /** A trigger finds the worker's bus on each call, so it can be kept in a constant. */
+  private static final ServiceBusTrigger SHIP = FerryFunctions.queue("parcels");
 
   // tag::queue-function[]
   @FunctionName("ship")
@@ -24,6 +26,7 @@ public class ParcelFunctions {
           byte[] body,
       @BindingName("MessageId") String messageId,
       @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("SequenceNumber") long sequenceNumber,
       @BindingName("Subject") String subject,
       @BindingName("ContentType") String contentType,
       @BindingName("CorrelationId") String correlationId,
@@ -32,20 +35,19 @@ public class ParcelFunctions {
       @BindingName("ApplicationProperties") Map<String, Object> properties,
       @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
       ExecutionContext context) {
-    FerryFunctions.queue("parcels")
-        .handle(
-            ServiceBusTrigger.message(
-                body,
-                messageId,
-                deliveryCount,
-                subject,
-                contentType,
-                correlationId,
-                replyTo,
-                sessionId,
-                properties,
-                enqueuedTimeUtc),
-            context);
+    SHIP.handle(
+        ServiceBusTrigger.message(body)
+            .messageId(messageId)
+            .deliveryCount(deliveryCount)
+            .sequenceNumber(sequenceNumber)
+            .subject(subject)
+            .contentType(contentType)
+            .correlationId(correlationId)
+            .replyTo(replyTo)
+            .sessionId(sessionId)
+            .applicationProperties(properties)
+            .enqueuedTimeUtc(enqueuedTimeUtc),
+        context);
   }
 
   // end::queue-function[]
@@ -61,6 +63,7 @@ public class ParcelFunctions {
           String body,
       @BindingName("MessageId") String messageId,
       @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("SequenceNumber") long sequenceNumber,
       @BindingName("Subject") String subject,
       @BindingName("ContentType") String contentType,
       @BindingName("CorrelationId") String correlationId,
@@ -69,17 +72,15 @@ public class ParcelFunctions {
       ExecutionContext context) {
     FerryFunctions.subscription("parcel-shipped", "tracking")
         .handle(
-            ServiceBusTrigger.message(
-                body,
-                messageId,
-                deliveryCount,
-                subject,
-                contentType,
-                correlationId,
-                null,
-                null,
-                properties,
-                enqueuedTimeUtc),
+            ServiceBusTrigger.message(body)
+                .messageId(messageId)
+                .deliveryCount(deliveryCount)
+                .sequenceNumber(sequenceNumber)
+                .subject(subject)
+                .contentType(contentType)
+                .correlationId(correlationId)
+                .applicationProperties(properties)
+                .enqueuedTimeUtc(enqueuedTimeUtc),
             context);
   }
 

@@ -20,12 +20,16 @@ public final class ParcelHandlers {
 
   public static final Map<String, AtomicInteger> TRACKED = new ConcurrentHashMap<>();
 
+  /** The envelope each parcel was last shipped from. */
+  public static final Map<String, dev.ferry.Envelope> ENVELOPES = new ConcurrentHashMap<>();
+
   /** The table shipments are written to, schema-qualified, set by the test. */
   public static volatile String shipmentsTable = "shipments";
 
   public static void reset() {
     SHIPPING_RUNS.clear();
     TRACKED.clear();
+    ENVELOPES.clear();
   }
 
   /** Ships from the {@code parcels} queue. */
@@ -33,6 +37,7 @@ public final class ParcelHandlers {
     @Handles(endpoint = ParcelApp.PARCELS_QUEUE)
     public ParcelShipped on(ShipParcel command, Handle handle, MessageContext context) {
       SHIPPING_RUNS.computeIfAbsent(command.parcelId(), k -> new AtomicInteger()).incrementAndGet();
+      ENVELOPES.put(command.parcelId(), context.envelope());
       if (command.weight() < 0) {
         throw new IllegalArgumentException(
             "Parcel " + command.parcelId() + " weighs " + command.weight() + " kg");

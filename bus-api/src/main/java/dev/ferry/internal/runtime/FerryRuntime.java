@@ -354,6 +354,16 @@ public final class FerryRuntime implements MessageBus {
   }
 
   @Override
+  public boolean awaitSent(Duration timeout) {
+    try {
+      return parts.outbox.awaitSent(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
   public DeadLetters deadLetters() {
     return deadLetters;
   }

@@ -230,6 +230,15 @@ final class Outbox {
     } finally {
       relayRunning.unlock();
     }
+    return awaitSent(deadline, failedBefore);
+  }
+
+  /** Waits for what the senders hold, without a relay pass. */
+  boolean awaitSent(Duration timeout) throws InterruptedException {
+    return awaitSent(System.nanoTime() + timeout.toNanos(), failedSends());
+  }
+
+  private boolean awaitSent(long deadline, long failedBefore) throws InterruptedException {
     while (true) {
       if (agents.values().stream().allMatch(DestinationAgent::idle)) {
         // Sends that failed meanwhile put their messages back in the outbox: not flushed.

@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.annotation.ServiceBusTopicTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.ferry.functions.FerryFunctions;
 import dev.ferry.functions.ServiceBusTrigger;
+import dev.ferry.functions.TriggerMessage;
 import java.util.Map;
 
 /**
@@ -30,6 +31,7 @@ public class OrderFunctions {
           byte[] body,
       @BindingName("MessageId") String messageId,
       @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("SequenceNumber") long sequenceNumber,
       @BindingName("Subject") String subject,
       @BindingName("ContentType") String contentType,
       @BindingName("CorrelationId") String correlationId,
@@ -42,6 +44,7 @@ public class OrderFunctions {
                 body,
                 messageId,
                 deliveryCount,
+                sequenceNumber,
                 subject,
                 contentType,
                 correlationId,
@@ -61,6 +64,7 @@ public class OrderFunctions {
           byte[] body,
       @BindingName("MessageId") String messageId,
       @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("SequenceNumber") long sequenceNumber,
       @BindingName("Subject") String subject,
       @BindingName("ContentType") String contentType,
       @BindingName("CorrelationId") String correlationId,
@@ -73,6 +77,7 @@ public class OrderFunctions {
                 body,
                 messageId,
                 deliveryCount,
+                sequenceNumber,
                 subject,
                 contentType,
                 correlationId,
@@ -91,6 +96,7 @@ public class OrderFunctions {
           byte[] body,
       @BindingName("MessageId") String messageId,
       @BindingName("DeliveryCount") int deliveryCount,
+      @BindingName("SequenceNumber") long sequenceNumber,
       @BindingName("Subject") String subject,
       @BindingName("ContentType") String contentType,
       @BindingName("CorrelationId") String correlationId,
@@ -103,6 +109,7 @@ public class OrderFunctions {
                 body,
                 messageId,
                 deliveryCount,
+                sequenceNumber,
                 subject,
                 contentType,
                 correlationId,
@@ -119,25 +126,24 @@ public class OrderFunctions {
     FerryFunctions.sweep(context);
   }
 
-  private static dev.ferry.servicebus.ReceivedMessage message(
+  private static TriggerMessage message(
       byte[] body,
       String messageId,
       int deliveryCount,
+      long sequenceNumber,
       String subject,
       String contentType,
       String correlationId,
       Map<String, Object> properties,
       String enqueuedTimeUtc) {
-    return ServiceBusTrigger.message(
-        body,
-        messageId,
-        deliveryCount,
-        subject,
-        contentType,
-        correlationId,
-        null,
-        null,
-        properties,
-        enqueuedTimeUtc);
+    return ServiceBusTrigger.message(body)
+        .messageId(messageId)
+        .deliveryCount(deliveryCount)
+        .sequenceNumber(sequenceNumber)
+        .subject(subject)
+        .contentType(contentType)
+        .correlationId(correlationId)
+        .applicationProperties(properties)
+        .enqueuedTimeUtc(enqueuedTimeUtc);
   }
 }
