@@ -168,6 +168,38 @@ class HostSimulatorTest {
     }
   }
 
+  /**
+   * With {@code ferry.errors.redelivery=schedule}, a retry is a copy scheduled natively for the
+   * subscription it failed on, and the original is completed: nothing waits in the function.
+   */
+  @Test
+  void aScheduledRetryCopyReachesOnlyTheSubscriptionItFailedOn(PostgresDatabase database) {
+    try (FunctionApp app =
+            new FunctionApp(database, Map.of("ferry.errors.redelivery", "schedule"));
+        MessageBus shop = shop(app);
+        FunctionsHostSimulator host =
+            FunctionsHostSimulator.start(
+                app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class)) {
+      ParcelHandlers.TRACKING_FAILS_ONCE.add("p-late");
+      shop.send(new ShipParcel("p-late", 1));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> ParcelHandlers.TRACKED.size() == 1);
+      assertThat(ParcelHandlers.TRACKING_ATTEMPTS.get("p-late")).containsExactly(1, 2);
+      assertThat(host.invocations("track")).hasSize(2).allMatch(Invocation::completed);
+      // The copy went to the topic naming "tracking": without a filter rule billing's subscription
+      // gets it too, and its subscriber would complete it unhandled.
+      assertThat(
+              app.serviceBus.entity("parcel-shipped/subscriptions/billing").messages().stream()
+                  .filter(
+                      m ->
+                          "tracking"
+                              .equals(m.applicationProperties().get("cloudEvents_ferrytarget")))
+                  .count())
+          .isEqualTo(1);
+      assertThat(app.shipments("p-late")).isEqualTo(1);
+    }
+  }
+
   /** The tracking function alone, beside the batch shipping function. */
   public static class TrackingOnly {
     @com.microsoft.azure.functions.annotation.FunctionName("track")

@@ -20,6 +20,12 @@ public final class ParcelHandlers {
 
   public static final Map<String, AtomicInteger> TRACKED = new ConcurrentHashMap<>();
 
+  /** Parcels whose tracking fails once; the attempts tracking saw, per parcel. */
+  public static final java.util.Set<String> TRACKING_FAILS_ONCE = ConcurrentHashMap.newKeySet();
+
+  public static final Map<String, java.util.List<Integer>> TRACKING_ATTEMPTS =
+      new ConcurrentHashMap<>();
+
   /** The envelope each parcel was last shipped from. */
   public static final Map<String, dev.ferry.Envelope> ENVELOPES = new ConcurrentHashMap<>();
 
@@ -30,6 +36,8 @@ public final class ParcelHandlers {
     SHIPPING_RUNS.clear();
     TRACKED.clear();
     ENVELOPES.clear();
+    TRACKING_FAILS_ONCE.clear();
+    TRACKING_ATTEMPTS.clear();
   }
 
   /** Ships from the {@code parcels} queue. */
@@ -55,7 +63,13 @@ public final class ParcelHandlers {
   /** Tracking's subscription to {@link ParcelShipped}. */
   public static final class Tracking {
     @Handles(endpoint = ParcelApp.TRACKING_SUBSCRIPTION)
-    public void on(ParcelShipped event) {
+    public void on(ParcelShipped event, MessageContext context) {
+      TRACKING_ATTEMPTS
+          .computeIfAbsent(event.parcelId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+          .add(context.attempt());
+      if (TRACKING_FAILS_ONCE.remove(event.parcelId())) {
+        throw new IllegalArgumentException("tracking of " + event.parcelId() + " is not ready");
+      }
       TRACKED.computeIfAbsent(event.parcelId(), k -> new AtomicInteger()).incrementAndGet();
     }
   }
