@@ -56,6 +56,20 @@ class FunctionJsonIT {
           .anyMatch(n -> n.startsWith("ferry-sample-orders-handlers-"))
           .anyMatch(n -> n.startsWith("azure-messaging-servicebus-"));
     }
+    Path appJar;
+    try (var files = Files.list(APP)) {
+      appJar =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("ferry-sample-orders-functions-"))
+              .findFirst()
+              .orElseThrow();
+    }
+    try (var jar = new java.util.jar.JarFile(appJar.toFile())) {
+      var setup = jar.getEntry("META-INF/services/dev.ferry.functions.FerryFunctionsSetup");
+      assertThat(setup).as("the setup service in %s", appJar).isNotNull();
+      assertThat(new String(jar.getInputStream(setup).readAllBytes()).trim())
+          .isEqualTo(OrdersFunctionsSetup.class.getName());
+    }
   }
 
   private static JsonNode trigger(String function) throws Exception {
