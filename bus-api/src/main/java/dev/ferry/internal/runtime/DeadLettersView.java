@@ -5,21 +5,58 @@ import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
 import dev.ferry.DeadLetters;
 import dev.ferry.FerryException;
+import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.OutgoingEnvelope;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link DeadLetters} over the envelope store. */
 final class DeadLettersView implements DeadLetters {
+  private static final Logger log = LoggerFactory.getLogger(DeadLettersView.class);
   private static final int REPLAY_PAGE = 100;
 
   private final RuntimeParts parts;
 
   DeadLettersView(RuntimeParts parts) {
     this.parts = parts;
+  }
+
+  /** Purges dead letters older than {@code retention}, checking a tenth as often, 1 s to 1 h. */
+  void startExpiry(Duration retention, HostExecutors executors, BooleanSupplier closed) {
+    if (retention == null || retention.isZero() || retention.isNegative()) {
+      return;
+    }
+    long every = Math.max(1_000, Math.min(3_600_000, retention.toMillis() / 10));
+    executors
+        .scheduler()
+        .scheduleWithFixedDelay(
+            () -> {
+              if (closed.getAsBoolean()) {
+                return;
+              }
+              try {
+                long purged =
+                    parts.store.purgeDeadLetters(
+                        DeadLetterQuery.all().deadLetteredBefore(Instant.now().minus(retention)));
+                if (purged > 0) {
+                  log.info("Purged {} dead letter(s) older than {}", purged, retention);
+                }
+              } catch (Exception e) {
+                log.warn(
+                    "Could not purge expired dead letters; trying again later: {}", e.toString());
+              }
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
   }
 
   @Override

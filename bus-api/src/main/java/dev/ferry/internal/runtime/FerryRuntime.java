@@ -3,7 +3,6 @@ package dev.ferry.internal.runtime;
 import dev.ferry.Address;
 import dev.ferry.BusMetrics;
 import dev.ferry.ConfigurationException;
-import dev.ferry.DeadLetterQuery;
 import dev.ferry.DeadLetters;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.Envelope;
@@ -36,7 +35,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +185,8 @@ public final class FerryRuntime implements MessageBus {
     parts.store.start(s.nodeId());
     transport.start(new TransportContext(s.serviceName(), s.nodeId(), spec.config(), executors));
     parts.outbox.start();
-    startDeadLetterExpiry(spec.config().get(FerryKeys.DEAD_LETTER_RETENTION));
+    deadLetters.startExpiry(
+        spec.config().get(FerryKeys.DEAD_LETTER_RETENTION), executors, () -> closed);
     ListenerSettings ls =
         new ListenerSettings(
             s.listenerConcurrency(),
@@ -214,36 +213,6 @@ public final class FerryRuntime implements MessageBus {
         transport.name(),
         parts.store.durable() ? parts.store.getClass().getSimpleName() : "in-memory",
         listeners.size());
-  }
-
-  /** Purges dead letters older than {@code retention}, checking a tenth as often, 1 s to 1 h. */
-  private void startDeadLetterExpiry(Duration retention) {
-    if (retention == null || retention.isZero() || retention.isNegative()) {
-      return;
-    }
-    long every = Math.max(1_000, Math.min(3_600_000, retention.toMillis() / 10));
-    executors
-        .scheduler()
-        .scheduleWithFixedDelay(
-            () -> {
-              if (closed) {
-                return;
-              }
-              try {
-                long purged =
-                    parts.store.purgeDeadLetters(
-                        DeadLetterQuery.all().deadLetteredBefore(Instant.now().minus(retention)));
-                if (purged > 0) {
-                  log.info("Purged {} dead letter(s) older than {}", purged, retention);
-                }
-              } catch (Exception e) {
-                log.warn(
-                    "Could not purge expired dead letters; trying again later: {}", e.toString());
-              }
-            },
-            every,
-            every,
-            TimeUnit.MILLISECONDS);
   }
 
   private void checkOpen() {
