@@ -202,13 +202,14 @@ final class Outbox {
                   counters,
                   observers);
           int loops = settings.senderParallelism();
-          ExecutorService threads = executors.workers("ferry-send-" + d.name(), loops);
+          ExecutorService threads = executors.workers("ferry-send-" + d.name(), loops + 1);
           synchronized (agentThreads) {
             agentThreads.add(threads);
           }
           for (int i = 0; i < loops; i++) {
             threads.execute(a);
           }
+          threads.execute(a.deleter());
           return a;
         });
   }
