@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,12 +38,6 @@ final class Outbox {
   private final Counters counters;
   private final Observers observers;
   private final Map<Address, DestinationAgent> agents = new ConcurrentHashMap<>();
-
-  /**
-   * What each open unit of work has enlisted, keyed weakly (units do not define equals), so that a
-   * unit rolled back, whose after-commit action never runs, is forgotten with it.
-   */
-  private final Map<UnitOfWork, Enlisted> enlistedByUnit = new WeakHashMap<>();
 
   private final List<ExecutorService> agentThreads = new ArrayList<>();
   private ScheduledFuture<?> relay;
@@ -93,8 +86,10 @@ final class Outbox {
   }
 
   /**
-   * Stores envelopes in {@code uow}; they are dispatched when it commits, together with everything
-   * else enlisted in it: one dispatch per unit of work, not one per send.
+   * Stores envelopes in {@code uow}; they are dispatched when it commits. Each call dispatches its
+   * own envelopes: a unit of work is not always one transaction (a bound handle's spans several)
+   * and the SPI reports no rollback, so envelopes gathered across calls could outlive a rolled-back
+   * transaction; a dispatch is only queue offers, no I/O.
    */
   void enlist(UnitOfWork uow, List<OutgoingEnvelope> envelopes) throws Exception {
     if (envelopes.isEmpty()) {
@@ -113,39 +108,15 @@ final class Outbox {
       // Unowned: whichever node's relay finds them due sends them.
       store.storeOutgoing(uow, later, null, null);
     }
-    Enlisted enlisted;
-    boolean first;
-    synchronized (enlistedByUnit) {
-      enlisted = enlistedByUnit.get(uow);
-      first = enlisted == null;
-      if (first) {
-        enlisted = new Enlisted();
-        enlistedByUnit.put(uow, enlisted);
-      }
-      enlisted.all.addAll(envelopes);
-      enlisted.immediate.addAll(immediate);
-    }
-    if (first) {
-      Enlisted committed = enlisted;
-      uow.afterCommit(
-          () -> {
-            synchronized (enlistedByUnit) {
-              enlistedByUnit.remove(uow);
-            }
-            // Observers hear of the send before the dispatch can report its delivery.
-            counters.sent.add(committed.all.size());
-            committed.all.forEach(observers::sent);
-            if (!committed.immediate.isEmpty()) {
-              dispatch(committed.immediate, settings.sendTimeout());
-            }
-          });
-    }
-  }
-
-  /** What a unit of work enlisted, sent and dispatched when it commits. */
-  private static final class Enlisted {
-    final List<OutgoingEnvelope> all = new ArrayList<>();
-    final List<OutgoingEnvelope> immediate = new ArrayList<>();
+    uow.afterCommit(
+        () -> {
+          // Observers hear of the send before the dispatch can report its delivery.
+          counters.sent.add(envelopes.size());
+          envelopes.forEach(observers::sent);
+          if (!immediate.isEmpty()) {
+            dispatch(immediate, settings.sendTimeout());
+          }
+        });
   }
 
   /** Stores envelopes in the caller's transaction if one is open, else in a new one. */
