@@ -46,6 +46,9 @@ final class Outbox {
   /** Held while the relay runs, so that close() can wait for it before the store closes. */
   private final ReentrantLock relayRunning = new ReentrantLock();
 
+  /** How long the relay waits for room in the senders' buffers before it moves on. */
+  private static final long RELAY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   /** How long one relay pass may keep claiming before it gives the timer thread back. */
   private static final long RELAY_PASS_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -233,9 +236,7 @@ final class Outbox {
           more = true;
           break;
         }
-        if (!awaitSenders(until)) {
-          continue;
-        }
+        awaitSenders(Math.min(until, System.nanoTime() + RELAY_WAIT_NANOS));
         List<OutgoingEnvelope> claimed =
             store.claimOutgoing(
                 settings.nodeId(),
@@ -246,7 +247,8 @@ final class Outbox {
         if (claimed.isEmpty()) {
           return;
         }
-        boolean allTaken = dispatch(claimed, Duration.ofNanos(left));
+        boolean allTaken =
+            dispatch(claimed, Duration.ofNanos(Math.min(RELAY_WAIT_NANOS, Math.max(0, left))));
         if (!allTaken || claimed.size() < settings.outboxBatchSize()) {
           return;
         }
@@ -272,22 +274,20 @@ final class Outbox {
   }
 
   /**
-   * Waits until the senders have at most one claim's worth of relayed messages left, so that the
-   * relay stays one batch ahead of them instead of filling their buffers: claimed rows stay at the
-   * head of the outbox's due index until deleted, and every claim walks past them. Returns false if
-   * {@code until} passed first.
+   * Waits until the senders have at most one claim's worth of messages left, so that the relay
+   * stays one batch ahead of them instead of filling their buffers: claimed rows stay at the head
+   * of the outbox's due index until deleted, and every claim walks past them. Waits at most until
+   * {@code until}, then lets the relay claim anyway: one slow destination must not hold up the
+   * others' backlog for long (what its full buffer refuses is released, as before).
    */
-  private boolean awaitSenders(long until) {
+  private void awaitSenders(long until) {
     while (true) {
       long waiting = 0;
       for (DestinationAgent a : agents.values()) {
         waiting += a.pending();
       }
-      if (waiting <= settings.outboxBatchSize()) {
-        return true;
-      }
-      if (System.nanoTime() - until >= 0 || closed) {
-        return false;
+      if (waiting <= settings.outboxBatchSize() || System.nanoTime() - until >= 0 || closed) {
+        return;
       }
       LockSupport.parkNanos(200_000);
     }
