@@ -180,6 +180,30 @@ class TransactionalOutboxTest {
     assertThat(store.currentTransaction()).isEmpty();
   }
 
+  /**
+   * One binding over several transactions of the same handle: a rolled-back one leaves nothing
+   * behind, and the next one's messages leave at its commit, not when the relay finds them.
+   */
+  @Test
+  @SuppressWarnings("try") // the binding is used for its scope only
+  void aBindingOverSeveralTransactionsSendsEachCommittedOnesMessagesAtItsCommit() throws Exception {
+    try (Handle h = db.jdbi().open();
+        var bound = store.bind(h)) {
+      h.begin();
+      bus.send(new OrderPlaced("o-5"));
+      h.rollback();
+      h.begin();
+      h.execute("INSERT INTO " + orders + " (id) VALUES (?)", "o-6");
+      bus.send(new OrderPlaced("o-6"));
+      h.commit();
+    }
+    // Well within the 2 s lease after which the relay would send it.
+    await().atMost(Duration.ofMillis(1500)).until(() -> received.contains("o-6"));
+    Thread.sleep(300);
+    assertThat(received).containsExactly("o-6");
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+  }
+
   @Test
   void aHandlersWritesCommitAndRollBackWithItsInboxRecord() throws Exception {
     failFirstAttempt.set(true);

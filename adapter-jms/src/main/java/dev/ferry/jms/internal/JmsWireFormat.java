@@ -193,12 +193,85 @@ public final class JmsWireFormat {
   private static Instant instant(String name, String text, long fallbackMillis) {
     if (text != null) {
       try {
-        return Instant.parse(text);
+        Instant fast = parseUtc(text);
+        return fast != null ? fast : Instant.parse(text);
       } catch (RuntimeException e) {
         throw new MalformedMessageException(name + " is not an ISO-8601 instant: '" + text + "'");
       }
     }
     return fallbackMillis > 0 ? Instant.ofEpochMilli(fallbackMillis) : null;
+  }
+
+  /**
+   * {@code Instant.toString()}'s own form ({@code 2026-11-21T07:59:38.123456Z}, with 0, 3, 6 or 9
+   * fraction digits) read without the general ISO parser, which a profile of the receiving side
+   * showed among its costliest steps (three instants per message); null for anything else, which
+   * {@link Instant#parse} then reads or rejects.
+   */
+  static Instant parseUtc(String t) {
+    int n = t.length();
+    if (n < 20
+        || t.charAt(n - 1) != 'Z'
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || t.charAt(10) != 'T'
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':') {
+      return null;
+    }
+    int fraction = n - 20; // '.' and its digits
+    if (fraction != 0 && fraction != 4 && fraction != 7 && fraction != 10) {
+      return null;
+    }
+    if (fraction != 0 && t.charAt(19) != '.') {
+      return null;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 7);
+    int day = digits(t, 8, 10);
+    int hour = digits(t, 11, 13);
+    int minute = digits(t, 14, 16);
+    int second = digits(t, 17, 19);
+    int nanos = 0;
+    if (fraction != 0) {
+      nanos = digits(t, 20, n - 1);
+      for (int i = fraction - 1; i < 9 && nanos > 0; i++) {
+        nanos *= 10; // 3 or 6 digits are milli- or microseconds
+      }
+    }
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || nanos < 0) {
+      return null;
+    }
+    try {
+      long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+      return Instant.ofEpochSecond(days * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+    } catch (java.time.DateTimeException e) {
+      return null; // e.g. February 30th: Instant.parse reports it
+    }
+  }
+
+  /** The decimal number in {@code t[from, to)}, or -1 if a character is not a digit. */
+  private static int digits(String t, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.ferry.internal.runtime;
 
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
-
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.spi.EnvelopeStore;
@@ -17,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * failuresToOpen} consecutive failures the circuit opens and the agent accepts nothing (messages
  * stay in the store) until a probe batch gets through.
  *
- * <p>Sent messages are removed from the store in batches across the loops: a loop that has sent
- * adds the ids to {@link #sentIds}, and one delete statement takes all of them once {@link
- * #DELETE_WINDOW_NANOS} has passed since the oldest, {@link #DELETE_BATCH} have gathered, or the
- * loops run out of work. The delete runs in auto-commit after the send has returned, so no row lock
- * is ever held across broker I/O; it only deletes rows this node still owns (a node whose lease was
- * taken over deletes nothing of another's).
+ * <p>Sent messages are removed from the store in batches across the loops by one more loop, the
+ * {@linkplain #deleter() deleter}: a sender loop that has sent adds the ids to {@link #sentIds} and
+ * goes on sending; one delete statement takes all of them once {@link #DELETE_WINDOW_NANOS} has
+ * passed since the oldest or {@link #DELETE_BATCH} have gathered. The delete runs in auto-commit
+ * after the send has returned, so no row lock is ever held across broker I/O, and no sender waits
+ * for the database; it only deletes rows this node still owns (a node whose lease was taken over
+ * deletes nothing of another's).
  */
 final class DestinationAgent implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DestinationAgent.class);
@@ -47,8 +45,6 @@ final class DestinationAgent implements Runnable {
 
   /** Ids that are deleted at once without waiting for the window. */
   static final int DELETE_BATCH = 1000;
-
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final Address destination;
   private final Transport transport;
@@ -77,14 +73,17 @@ final class DestinationAgent implements Runnable {
   /** Messages taken from the queue whose batch is still being sent. */
   private final AtomicInteger sending = new AtomicInteger();
 
-  /** Sent, not yet deleted; guarded by itself. */
+  /** Sent, not yet deleted; guarded by itself, which the deleter waits on. */
   private final List<String> sentIds = new ArrayList<>();
 
   /** When the oldest of {@link #sentIds} was added; guarded by {@link #sentIds}. */
   private long sentSinceNanos;
 
-  /** Held by the one loop deleting; the others go on sending. */
-  private final ReentrantLock deleting = new ReentrantLock();
+  /** Whether the deleter has taken ids it has not deleted yet; guarded by {@link #sentIds}. */
+  private boolean deletingIds;
+
+  /** Sender loops still running; the deleter stops after the last has. */
+  private final AtomicInteger liveSenders;
 
   private volatile boolean running = true;
   private volatile boolean open;
@@ -113,7 +112,8 @@ final class DestinationAgent implements Runnable {
     this.nativeScheduling = transport.capabilities().nativeScheduling();
     this.counters = counters;
     this.observers = observers;
-    this.stopped = new CountDownLatch(parallelism);
+    this.stopped = new CountDownLatch(parallelism + 1); // the sender loops and the deleter
+    this.liveSenders = new AtomicInteger(parallelism);
   }
 
   boolean isOpen() {
@@ -181,16 +181,15 @@ final class DestinationAgent implements Runnable {
     return rejected;
   }
 
-  /** One sender loop; the outbox runs {@code parallelism} of them. */
+  /** One sender loop; the outbox runs {@code parallelism} of them, and one {@link #deleter()}. */
   @Override
   public void run() {
     List<OutgoingEnvelope> batch = new ArrayList<>(batchSize);
     Sender[] sender = {null};
     try {
       while (running || !queue.isEmpty()) {
-        OutgoingEnvelope first = queue.poll(Math.min(POLL_NANOS, deleteDueIn()), NANOSECONDS);
+        OutgoingEnvelope first = queue.poll(50, TimeUnit.MILLISECONDS);
         if (first == null) {
-          deleteSent(false); // the window has passed, or nothing was waiting
           continue;
         }
         batch.add(first);
@@ -203,23 +202,89 @@ final class DestinationAgent implements Runnable {
           outstanding.addAndGet(-batch.size());
           batch.clear();
         }
-        deleteSent(false);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      deleting.lock(); // the last word on what was sent, also when another loop is deleting
-      try {
-        deleteSent(true);
-      } finally {
-        deleting.unlock();
-      }
       List<OutgoingEnvelope> left = new ArrayList<>();
       queue.drainTo(left);
       outstanding.addAndGet(-left.size());
       release(left, Instant.now());
       closeSender(sender);
+      liveSenders.decrementAndGet();
+      synchronized (sentIds) {
+        sentIds.notifyAll(); // the deleter may be waiting for the last sender to stop
+      }
       stopped.countDown();
+    }
+  }
+
+  /** The loop that deletes what the sender loops sent; the outbox runs one per agent. */
+  Runnable deleter() {
+    return this::deleteLoop;
+  }
+
+  private void deleteLoop() {
+    try {
+      while (true) {
+        List<String> ids;
+        synchronized (sentIds) {
+          boolean senders = liveSenders.get() > 0;
+          if (sentIds.isEmpty()) {
+            if (!senders) {
+              return;
+            }
+            sentIds.wait(50);
+            continue;
+          }
+          long wait = sentIds.size() >= DELETE_BATCH || !senders ? 0 : deleteDueIn();
+          if (wait > 0) {
+            sentIds.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+            continue;
+          }
+          ids = new ArrayList<>(sentIds);
+          sentIds.clear();
+          deletingIds = true;
+        }
+        try {
+          delete(ids);
+        } finally {
+          synchronized (sentIds) {
+            deletingIds = false;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      List<String> left;
+      synchronized (sentIds) {
+        left = new ArrayList<>(sentIds);
+        sentIds.clear();
+      }
+      if (!left.isEmpty()) {
+        delete(left); // best effort; what stays is sent again later and recognised as a duplicate
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** Nanoseconds until the window of the oldest sent id has passed; guarded by sentIds. */
+  private long deleteDueIn() {
+    return Math.max(0, sentSinceNanos + DELETE_WINDOW_NANOS - System.nanoTime());
+  }
+
+  private void delete(List<String> ids) {
+    try {
+      store.deleteOutgoing(nodeId, ids);
+    } catch (Exception e) {
+      // Sent but still stored: the relay will send again later and the receiver's inbox will
+      // recognise the duplicate. Nothing is lost.
+      log.warn(
+          "Sent {} message(s) to {} but could not remove them from the outbox",
+          ids.size(),
+          destination,
+          e);
     }
   }
 
@@ -255,51 +320,8 @@ final class DestinationAgent implements Runnable {
         sentSinceNanos = System.nanoTime();
       }
       sentIds.addAll(ids);
-    }
-  }
-
-  /** Nanoseconds until the sent ids are due for deletion; a long time if there are none. */
-  private long deleteDueIn() {
-    synchronized (sentIds) {
-      if (sentIds.isEmpty()) {
-        return Long.MAX_VALUE;
-      }
-      if (sentIds.size() >= DELETE_BATCH) {
-        return 0;
-      }
-      return Math.max(0, sentSinceNanos + DELETE_WINDOW_NANOS - System.nanoTime());
-    }
-  }
-
-  /**
-   * Deletes the sent ids in one statement if they are due (or {@code now}) and no other loop is
-   * deleting; ids added meanwhile are taken by whichever loop finds them due next. Reentrant, so
-   * that a stopping loop can hold {@link #deleting} around it.
-   */
-  private void deleteSent(boolean now) {
-    while (deleting.tryLock()) {
-      List<String> ids;
-      try {
-        synchronized (sentIds) {
-          if (sentIds.isEmpty() || (!now && deleteDueIn() > 0)) {
-            return;
-          }
-          ids = new ArrayList<>(sentIds);
-          sentIds.clear();
-        }
-        try {
-          store.deleteOutgoing(nodeId, ids);
-        } catch (Exception e) {
-          // Sent but still stored: the relay will send again later and the receiver's inbox will
-          // recognise the duplicate. Nothing is lost.
-          log.warn(
-              "Sent {} message(s) to {} but could not remove them from the outbox",
-              ids.size(),
-              destination,
-              e);
-        }
-      } finally {
-        deleting.unlock();
+      if (sentIds.size() == ids.size() || sentIds.size() >= DELETE_BATCH) {
+        sentIds.notify(); // the deleter starts the window, or deletes a full batch at once
       }
     }
   }
@@ -370,11 +392,11 @@ final class DestinationAgent implements Runnable {
 
   /** True when nothing is queued, being sent, or sent and waiting to be deleted. */
   boolean idle() {
-    if (outstanding.get() != 0 || deleting.isLocked()) {
+    if (outstanding.get() != 0) {
       return false;
     }
     synchronized (sentIds) {
-      return sentIds.isEmpty();
+      return sentIds.isEmpty() && !deletingIds;
     }
   }
 

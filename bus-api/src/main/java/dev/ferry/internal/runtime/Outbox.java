@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,18 +39,15 @@ final class Outbox {
   private final Observers observers;
   private final Map<Address, DestinationAgent> agents = new ConcurrentHashMap<>();
 
-  /**
-   * What each open unit of work has enlisted, keyed weakly (units do not define equals), so that a
-   * unit rolled back, whose after-commit action never runs, is forgotten with it.
-   */
-  private final Map<UnitOfWork, Enlisted> enlistedByUnit = new WeakHashMap<>();
-
   private final List<ExecutorService> agentThreads = new ArrayList<>();
   private ScheduledFuture<?> relay;
   private volatile boolean closed;
 
   /** Held while the relay runs, so that close() can wait for it before the store closes. */
   private final ReentrantLock relayRunning = new ReentrantLock();
+
+  /** How long the relay waits for room in the senders' buffers before it moves on. */
+  private static final long RELAY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** How long one relay pass may keep claiming before it gives the timer thread back. */
   private static final long RELAY_PASS_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -93,8 +89,10 @@ final class Outbox {
   }
 
   /**
-   * Stores envelopes in {@code uow}; they are dispatched when it commits, together with everything
-   * else enlisted in it: one dispatch per unit of work, not one per send.
+   * Stores envelopes in {@code uow}; they are dispatched when it commits. Each call dispatches its
+   * own envelopes: a unit of work is not always one transaction (a bound handle's spans several)
+   * and the SPI reports no rollback, so envelopes gathered across calls could outlive a rolled-back
+   * transaction; a dispatch is only queue offers, no I/O.
    */
   void enlist(UnitOfWork uow, List<OutgoingEnvelope> envelopes) throws Exception {
     if (envelopes.isEmpty()) {
@@ -113,39 +111,15 @@ final class Outbox {
       // Unowned: whichever node's relay finds them due sends them.
       store.storeOutgoing(uow, later, null, null);
     }
-    Enlisted enlisted;
-    boolean first;
-    synchronized (enlistedByUnit) {
-      enlisted = enlistedByUnit.get(uow);
-      first = enlisted == null;
-      if (first) {
-        enlisted = new Enlisted();
-        enlistedByUnit.put(uow, enlisted);
-      }
-      enlisted.all.addAll(envelopes);
-      enlisted.immediate.addAll(immediate);
-    }
-    if (first) {
-      Enlisted committed = enlisted;
-      uow.afterCommit(
-          () -> {
-            synchronized (enlistedByUnit) {
-              enlistedByUnit.remove(uow);
-            }
-            // Observers hear of the send before the dispatch can report its delivery.
-            counters.sent.add(committed.all.size());
-            committed.all.forEach(observers::sent);
-            if (!committed.immediate.isEmpty()) {
-              dispatch(committed.immediate, settings.sendTimeout());
-            }
-          });
-    }
-  }
-
-  /** What a unit of work enlisted, sent and dispatched when it commits. */
-  private static final class Enlisted {
-    final List<OutgoingEnvelope> all = new ArrayList<>();
-    final List<OutgoingEnvelope> immediate = new ArrayList<>();
+    uow.afterCommit(
+        () -> {
+          // Observers hear of the send before the dispatch can report its delivery.
+          counters.sent.add(envelopes.size());
+          envelopes.forEach(observers::sent);
+          if (!immediate.isEmpty()) {
+            dispatch(immediate, settings.sendTimeout());
+          }
+        });
   }
 
   /** Stores envelopes in the caller's transaction if one is open, else in a new one. */
@@ -202,13 +176,14 @@ final class Outbox {
                   counters,
                   observers);
           int loops = settings.senderParallelism();
-          ExecutorService threads = executors.workers("ferry-send-" + d.name(), loops);
+          ExecutorService threads = executors.workers("ferry-send-" + d.name(), loops + 1);
           synchronized (agentThreads) {
             agentThreads.add(threads);
           }
           for (int i = 0; i < loops; i++) {
             threads.execute(a);
           }
+          threads.execute(a.deleter());
           return a;
         });
   }
@@ -289,9 +264,7 @@ final class Outbox {
           more = true;
           break;
         }
-        if (!awaitSenders(until)) {
-          continue;
-        }
+        awaitSenders(Math.min(until, System.nanoTime() + RELAY_WAIT_NANOS));
         List<OutgoingEnvelope> claimed =
             store.claimOutgoing(
                 settings.nodeId(),
@@ -302,7 +275,8 @@ final class Outbox {
         if (claimed.isEmpty()) {
           return;
         }
-        boolean allTaken = dispatch(claimed, Duration.ofNanos(left));
+        boolean allTaken =
+            dispatch(claimed, Duration.ofNanos(Math.min(RELAY_WAIT_NANOS, Math.max(0, left))));
         if (!allTaken || claimed.size() < settings.outboxBatchSize()) {
           return;
         }
@@ -328,22 +302,20 @@ final class Outbox {
   }
 
   /**
-   * Waits until the senders have at most one claim's worth of relayed messages left, so that the
-   * relay stays one batch ahead of them instead of filling their buffers: claimed rows stay at the
-   * head of the outbox's due index until deleted, and every claim walks past them. Returns false if
-   * {@code until} passed first.
+   * Waits until the senders have at most one claim's worth of messages left, so that the relay
+   * stays one batch ahead of them instead of filling their buffers: claimed rows stay at the head
+   * of the outbox's due index until deleted, and every claim walks past them. Waits at most until
+   * {@code until}, then lets the relay claim anyway: one slow destination must not hold up the
+   * others' backlog for long (what its full buffer refuses is released, as before).
    */
-  private boolean awaitSenders(long until) {
+  private void awaitSenders(long until) {
     while (true) {
       long waiting = 0;
       for (DestinationAgent a : agents.values()) {
         waiting += a.pending();
       }
-      if (waiting <= settings.outboxBatchSize()) {
-        return true;
-      }
-      if (System.nanoTime() - until >= 0 || closed) {
-        return false;
+      if (waiting <= settings.outboxBatchSize() || System.nanoTime() - until >= 0 || closed) {
+        return;
       }
       LockSupport.parkNanos(200_000);
     }

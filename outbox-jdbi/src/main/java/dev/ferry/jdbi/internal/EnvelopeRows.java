@@ -90,22 +90,22 @@ final class EnvelopeRows {
    * send fails where it would have failed when written at once.
    */
   static void checkStorable(Envelope e) {
-    List<String> texts =
-        java.util.Arrays.asList(
-            e.id(),
-            e.messageType(),
-            e.contentType(),
-            e.correlationId(),
-            e.causationId(),
-            e.replyTo(),
-            e.replyType(),
-            e.source(),
-            e.tenant(),
-            e.traceParent(),
-            e.traceState());
-    boolean nul = texts.stream().anyMatch(EnvelopeRows::hasNul);
-    for (Map.Entry<String, String> h : e.headers().entrySet()) {
-      nul |= hasNul(h.getKey()) || hasNul(h.getValue());
+    boolean nul =
+        hasNul(e.id())
+            || hasNul(e.messageType())
+            || hasNul(e.contentType())
+            || hasNul(e.correlationId())
+            || hasNul(e.causationId())
+            || hasNul(e.replyTo())
+            || hasNul(e.replyType())
+            || hasNul(e.source())
+            || hasNul(e.tenant())
+            || hasNul(e.traceParent())
+            || hasNul(e.traceState());
+    if (!nul && !e.headers().isEmpty()) {
+      for (Map.Entry<String, String> h : e.headers().entrySet()) {
+        nul |= hasNul(h.getKey()) || hasNul(h.getValue());
+      }
     }
     if (nul) {
       throw new UnableToExecuteStatementException(

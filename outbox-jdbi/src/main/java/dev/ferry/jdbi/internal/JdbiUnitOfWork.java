@@ -90,8 +90,9 @@ public final class JdbiUnitOfWork implements UnitOfWork {
       Instant leaseUntil) {
     this.writer = writer;
     for (OutgoingEnvelope e : envelopes) {
-      pending.remove(e.id()); // a replaced row goes where the last store put it
-      pending.put(e.id(), new PendingRow(e, rowOwner, leaseUntil));
+      PendingRow row = new PendingRow(e, rowOwner, leaseUntil);
+      pending.remove(row.id()); // a replaced row goes where the last store put it
+      pending.put(row.id(), row);
     }
   }
 
@@ -113,8 +114,12 @@ public final class JdbiUnitOfWork implements UnitOfWork {
     w.write(handle, rows, commit);
   }
 
-  /** An outgoing row waiting for the commit. */
-  record PendingRow(OutgoingEnvelope envelope, String owner, Instant leaseUntil) {}
+  /** An outgoing row waiting for the commit, with its id (built anew by each {@code id()}). */
+  record PendingRow(String id, OutgoingEnvelope envelope, String owner, Instant leaseUntil) {
+    PendingRow(OutgoingEnvelope envelope, String owner, Instant leaseUntil) {
+      this(envelope.id(), envelope, owner, leaseUntil);
+    }
+  }
 
   /** Writes waiting rows on the transaction's handle. */
   @FunctionalInterface

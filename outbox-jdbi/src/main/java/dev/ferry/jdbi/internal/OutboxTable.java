@@ -79,7 +79,7 @@ public final class OutboxTable {
   private void insert(Handle handle, List<JdbiUnitOfWork.PendingRow> rows, boolean mayCommit) {
     // One row per id: the same id twice in one batch would make the upsert touch a row twice.
     Map<String, JdbiUnitOfWork.PendingRow> byId = new LinkedHashMap<>();
-    rows.forEach(r -> byId.put(r.envelope().id(), r));
+    rows.forEach(r -> byId.put(r.id(), r));
     List<JdbiUnitOfWork.PendingRow> unique = new ArrayList<>(byId.values());
     boolean withCommit = mayCommit && unique.size() == 1 && Db.canCommitInStatement(handle);
     Db.jdbc(
@@ -104,7 +104,7 @@ public final class OutboxTable {
 
   private static void bind(PreparedStatement ps, JdbiUnitOfWork.PendingRow r) throws SQLException {
     OutgoingEnvelope o = r.envelope();
-    ps.setString(1, o.id());
+    ps.setString(1, r.id());
     ps.setString(2, o.destination().toString());
     Db.setInstant(ps, 3, o.dueAt());
     Db.setInstant(ps, 4, o.dueAt());
