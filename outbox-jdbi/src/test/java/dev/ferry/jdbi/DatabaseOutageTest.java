@@ -173,21 +173,7 @@ class DatabaseOutageTest {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     JdbiEnvelopeStore store = db.storeBuilder().build();
     String unique = "midtx" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus =
-        MessageBus.builder()
-            .serviceName("outage")
-            .localBroker(unique)
-            .store(store)
-            .messageTypes(OrderPlaced.class)
-            .route(OrderPlaced.class, "queue:" + unique)
-            .outboxPollInterval(Duration.ofMillis(100))
-            .handle(
-                OrderPlaced.class,
-                (m, ctx) -> {
-                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
-                  return null;
-                })
-            .build();
+    MessageBus bus = countingBus(store, unique, received);
     String orders = "\"" + store.schema() + "\".orders";
     try {
       store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
@@ -279,21 +265,7 @@ class DatabaseOutageTest {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     JdbiEnvelopeStore store = db.storeBuilder().build();
     String unique = "spoiled" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus =
-        MessageBus.builder()
-            .serviceName("outage")
-            .localBroker(unique)
-            .store(store)
-            .messageTypes(OrderPlaced.class)
-            .route(OrderPlaced.class, "queue:" + unique)
-            .outboxPollInterval(Duration.ofMillis(100))
-            .handle(
-                OrderPlaced.class,
-                (m, ctx) -> {
-                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
-                  return null;
-                })
-            .build();
+    MessageBus bus = countingBus(store, unique, received);
     String orders = "\"" + store.schema() + "\".orders";
     DeliveryOptions unstorable = DeliveryOptions.builder().header("nul", "a\u0000b").build();
     List<FerryException> swallowed = new ArrayList<>();
@@ -367,21 +339,7 @@ class DatabaseOutageTest {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     JdbiEnvelopeStore store = db.storeBuilder().build();
     String unique = "batch" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus =
-        MessageBus.builder()
-            .serviceName("outage")
-            .localBroker(unique)
-            .store(store)
-            .messageTypes(OrderPlaced.class)
-            .route(OrderPlaced.class, "queue:" + unique)
-            .outboxPollInterval(Duration.ofMillis(100))
-            .handle(
-                OrderPlaced.class,
-                (m, ctx) -> {
-                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
-                  return null;
-                })
-            .build();
+    MessageBus bus = countingBus(store, unique, received);
     String schema = "\"" + store.schema() + "\"";
     String orders = schema + ".orders";
     try {
@@ -445,21 +403,7 @@ class DatabaseOutageTest {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     JdbiEnvelopeStore store = db.storeBuilder().build();
     String unique = "deferred" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus =
-        MessageBus.builder()
-            .serviceName("outage")
-            .localBroker(unique)
-            .store(store)
-            .messageTypes(OrderPlaced.class)
-            .route(OrderPlaced.class, "queue:" + unique)
-            .outboxPollInterval(Duration.ofMillis(100))
-            .handle(
-                OrderPlaced.class,
-                (m, ctx) -> {
-                  received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
-                  return null;
-                })
-            .build();
+    MessageBus bus = countingBus(store, unique, received);
     String schema = "\"" + store.schema() + "\"";
     String orders = schema + ".orders";
     try {
@@ -536,5 +480,24 @@ class DatabaseOutageTest {
                         .mapTo(Boolean.class)
                         .one());
     assertThat(done).isTrue();
+  }
+
+  /** A bus on {@code store} that sends OrderPlaced to its own queue and counts what it handles. */
+  private static MessageBus countingBus(
+      JdbiEnvelopeStore store, String unique, Map<String, AtomicInteger> received) {
+    return MessageBus.builder()
+        .serviceName("outage")
+        .localBroker(unique)
+        .store(store)
+        .messageTypes(OrderPlaced.class)
+        .route(OrderPlaced.class, "queue:" + unique)
+        .outboxPollInterval(Duration.ofMillis(100))
+        .handle(
+            OrderPlaced.class,
+            (m, ctx) -> {
+              received.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
+              return null;
+            })
+        .build();
   }
 }
