@@ -71,7 +71,6 @@ final class DestinationAgent implements Runnable {
       new java.util.concurrent.atomic.AtomicLong();
 
   /** Messages taken from the queue whose batch is still being sent. */
-  private final AtomicInteger sending = new AtomicInteger();
 
   /** Sent, not yet deleted; guarded by itself, which the deleter waits on. */
   private final List<String> sentIds = new ArrayList<>();
@@ -159,24 +158,23 @@ final class DestinationAgent implements Runnable {
       deadline = System.nanoTime();
     }
     List<OutgoingEnvelope> rejected = new ArrayList<>(rest);
-    try {
-      for (OutgoingEnvelope e : envelopes) {
-        long left = deadline - System.nanoTime();
-        outstanding.incrementAndGet();
-        boolean queued = false;
-        try {
-          queued = queue.offer(e, Math.max(0, left), TimeUnit.NANOSECONDS);
-        } finally {
-          if (!queued) {
-            outstanding.decrementAndGet();
-            rejected.add(e);
-          }
+    for (int i = 0; i < envelopes.size(); i++) {
+      OutgoingEnvelope e = envelopes.get(i);
+      long left = deadline - System.nanoTime();
+      outstanding.incrementAndGet();
+      boolean queued = false;
+      try {
+        queued = queue.offer(e, Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        rejected.addAll(envelopes.subList(i + 1, envelopes.size())); // not offered
+        break;
+      } finally {
+        if (!queued) {
+          outstanding.decrementAndGet();
+          rejected.add(e);
         }
       }
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      int taken = envelopes.size() - rejected.size() + rest.size();
-      rejected.addAll(envelopes.subList(Math.min(taken, envelopes.size()), envelopes.size()));
     }
     return rejected;
   }
@@ -194,11 +192,9 @@ final class DestinationAgent implements Runnable {
         }
         batch.add(first);
         queue.drainTo(batch, batchSize - 1);
-        sending.addAndGet(batch.size());
         try {
           sendBatch(batch, sender);
         } finally {
-          sending.addAndGet(-batch.size());
           outstanding.addAndGet(-batch.size());
           batch.clear();
         }
@@ -387,7 +383,7 @@ final class DestinationAgent implements Runnable {
 
   /** Messages queued or being sent. */
   int pending() {
-    return queue.size() + sending.get();
+    return outstanding.get();
   }
 
   /** True when nothing is queued, being sent, or sent and waiting to be deleted. */
