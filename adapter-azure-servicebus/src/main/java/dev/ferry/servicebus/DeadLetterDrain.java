@@ -10,6 +10,7 @@ import dev.ferry.Envelope;
 import dev.ferry.FerryException;
 import dev.ferry.config.ConfigKey;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.servicebus.internal.Entities;
 import dev.ferry.servicebus.internal.ServiceBusClients;
 import dev.ferry.servicebus.internal.ServiceBusWireFormat;
 import dev.ferry.spi.EnvelopeStore;
@@ -129,7 +130,11 @@ public final class DeadLetterDrain implements AutoCloseable {
     } catch (RuntimeException e) {
       if (ServiceBusClients.isNotFound(e)) {
         throw new ConfigurationException(
-            "Service Bus entity '" + entityPath(endpoint) + "' does not exist (" + endpoint + ")",
+            "Service Bus entity '"
+                + Entities.path(endpoint)
+                + "' does not exist ("
+                + endpoint
+                + ")",
             e);
       }
       throw e;
@@ -172,12 +177,6 @@ public final class DeadLetterDrain implements AutoCloseable {
         attempts,
         null,
         now);
-  }
-
-  private static String entityPath(Address a) {
-    return a.kind() == Address.Kind.SUBSCRIPTION
-        ? a.name() + "/subscriptions/" + a.subscription()
-        : a.name();
   }
 
   private static void completeQuietly(

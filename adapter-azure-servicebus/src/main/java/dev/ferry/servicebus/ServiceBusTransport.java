@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceBusTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(ServiceBusTransport.class);
-  static final String NAME = "servicebus";
+
+  /** The transport's name in {@code ferry.transport} and in addresses. */
+  public static final String NAME = "servicebus";
 
   /** Room left in each message for the envelope's properties: bodies may use the rest. */
   static final int PROPERTY_ALLOWANCE = 4096;

@@ -82,18 +82,7 @@ class DeadLetterDrainJdbiTest {
 
       List<Work> handled = new CopyOnWriteArrayList<>();
       try (MessageBus bus =
-          MessageBus.builder()
-              .serviceName("orders")
-              .store(store)
-              .transport(Doubles.transport(serviceBus).build())
-              .route(Work.class, "queue:jdbi.orders")
-              .handle(
-                  Work.class,
-                  (w, ctx) -> {
-                    handled.add(w);
-                    return null;
-                  })
-              .build()) {
+          DeadLetterDrainTest.replayingBus(serviceBus, store, "queue:jdbi.orders", handled)) {
         DeadLetter dl =
             bus.deadLetters().find("order-7@servicebus:queue:jdbi.orders").orElseThrow();
         assertThat(dl.reason()).isEqualTo("MaxDeliveryCountExceeded");

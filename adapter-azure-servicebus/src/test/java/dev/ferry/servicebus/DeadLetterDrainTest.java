@@ -91,19 +91,7 @@ class DeadLetterDrainTest {
     assertThat(serviceBus.deadLetters("drain.orders")).isEmpty();
 
     List<Work> handled = new CopyOnWriteArrayList<>();
-    try (MessageBus bus =
-        MessageBus.builder()
-            .serviceName("orders")
-            .store(store)
-            .transport(Doubles.transport(serviceBus).build())
-            .route(Work.class, "queue:drain.orders")
-            .handle(
-                Work.class,
-                (w, ctx) -> {
-                  handled.add(w);
-                  return null;
-                })
-            .build()) {
+    try (MessageBus bus = replayingBus(serviceBus, store, "queue:drain.orders", handled)) {
       List<DeadLetter> listed = bus.deadLetters().list("servicebus:queue:drain.orders", 10);
       assertThat(listed).hasSize(2);
       DeadLetter validation =
@@ -237,6 +225,23 @@ class DeadLetterDrainTest {
         .connectionString(serviceBus.connectionString())
         .store(store)
         .receiveWait(Duration.ofMillis(500))
+        .build();
+  }
+
+  /** The orders service on {@code store}, whose Work handler collects what it handles. */
+  static MessageBus replayingBus(
+      ServiceBusTestDouble serviceBus, EnvelopeStore store, String queue, List<Work> handled) {
+    return MessageBus.builder()
+        .serviceName("orders")
+        .store(store)
+        .transport(Doubles.transport(serviceBus).build())
+        .route(Work.class, queue)
+        .handle(
+            Work.class,
+            (w, ctx) -> {
+              handled.add(w);
+              return null;
+            })
         .build();
   }
 

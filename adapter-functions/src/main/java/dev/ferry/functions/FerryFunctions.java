@@ -6,6 +6,7 @@ import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
+import dev.ferry.servicebus.ServiceBusTransport;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class FerryFunctions {
   private static final long RETRY_BUILD_AFTER_NANOS = RETRY_BUILD_AFTER.toNanos();
 
   /** Triggers name Service Bus entities. */
-  private static final String TRANSPORT = "servicebus";
+  private static final String TRANSPORT = ServiceBusTransport.NAME;
 
   private FerryFunctions() {}
 

@@ -13,6 +13,8 @@ import dev.ferry.functions.internal.InvocationSends;
 import dev.ferry.functions.internal.TransportLookup;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jdbi.JdbiStoreKeys;
+import dev.ferry.servicebus.ServiceBusKeys;
+import dev.ferry.servicebus.ServiceBusTransport;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
 import java.time.Duration;
@@ -83,12 +85,16 @@ public final class FunctionsWorker implements AutoCloseable {
    * @return whether everything was sent
    */
   public boolean flush(ExecutionContext context) {
+    return awaitSent(ServiceBusTrigger.invocationId(context));
+  }
+
+  private boolean awaitSent(String invocationId) {
     boolean done = bus.awaitSent(flushTimeout);
     if (!done) {
       log.warn(
           "Invocation {} returns with messages still unsent after {}; they stay in the outbox"
               + " and the sweeper sends them",
-          ServiceBusTrigger.invocationId(context),
+          invocationId,
           flushTimeout);
     }
     return done;
@@ -132,13 +138,7 @@ public final class FunctionsWorker implements AutoCloseable {
       return; // nothing to wait for
     }
     try {
-      if (!bus.awaitSent(flushTimeout)) {
-        log.warn(
-            "Invocation {} returns with messages not yet sent after {}; they stay in the outbox"
-                + " and the sweeper sends them",
-            invocationId,
-            flushTimeout);
-      }
+      awaitSent(invocationId);
     } catch (RuntimeException e) {
       log.warn("Invocation {} could not flush its messages: {}", invocationId, e.toString());
     }
@@ -265,10 +265,10 @@ public final class FunctionsWorker implements AutoCloseable {
         defaults.put(FerryKeys.REDELIVERY.name(), "transport");
       }
       if (base.raw(FerryKeys.TRANSPORT.name()).isEmpty()) {
-        defaults.put(FerryKeys.TRANSPORT.name(), "servicebus");
+        defaults.put(FerryKeys.TRANSPORT.name(), ServiceBusTransport.NAME);
       }
-      String connection = "ferry.servicebus.connection-string";
-      String namespace = "ferry.servicebus.namespace";
+      String connection = ServiceBusKeys.CONNECTION_STRING.name();
+      String namespace = ServiceBusKeys.NAMESPACE.name();
       if (base.raw(connection).isEmpty() && base.raw(namespace).isEmpty()) {
         String setting = base.require(FunctionsKeys.CONNECTION_SETTING);
         String value = appSetting(setting);
@@ -288,13 +288,16 @@ public final class FunctionsWorker implements AutoCloseable {
      * client itself starts in the background (see {@link FunctionsTransport#start}).
      */
     private static void checkConnection(FerryConfig settings) {
-      if (!"servicebus".equals(settings.get(FerryKeys.TRANSPORT))) {
+      if (!ServiceBusTransport.NAME.equals(settings.get(FerryKeys.TRANSPORT))) {
         return;
       }
       boolean connectionString =
-          settings.raw("ferry.servicebus.connection-string").filter(v -> !v.isBlank()).isPresent();
+          settings
+              .raw(ServiceBusKeys.CONNECTION_STRING.name())
+              .filter(v -> !v.isBlank())
+              .isPresent();
       boolean namespace =
-          settings.raw("ferry.servicebus.namespace").filter(v -> !v.isBlank()).isPresent();
+          settings.raw(ServiceBusKeys.NAMESPACE.name()).filter(v -> !v.isBlank()).isPresent();
       if (!connectionString && !namespace) {
         String setting = settings.require(FunctionsKeys.CONNECTION_SETTING);
         throw new ConfigurationException(
@@ -304,8 +307,10 @@ public final class FunctionsWorker implements AutoCloseable {
                 + FunctionsKeys.CONNECTION_SETTING.name()
                 + "), "
                 + setting
-                + "__fullyQualifiedNamespace, ferry.servicebus.connection-string or"
-                + " ferry.servicebus.namespace");
+                + "__fullyQualifiedNamespace, "
+                + ServiceBusKeys.CONNECTION_STRING.name()
+                + " or "
+                + ServiceBusKeys.NAMESPACE.name());
       }
     }
 

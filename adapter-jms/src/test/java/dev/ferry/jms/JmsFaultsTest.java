@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.ConfigurationException;
-import dev.ferry.ErrorPolicy;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Event;
 import dev.ferry.conformance.TestMessages.Work;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,48 +85,6 @@ class JmsFaultsTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 400);
     assertThat(duplicates.get()).isZero();
-  }
-
-  @Test
-  void retriesOnASubscriptionReachOnlyThatSubscriber() throws Exception {
-    EmbeddedArtemis broker = keep(ArtemisFixture.start("subretry"));
-    Map<String, List<String>> got = new ConcurrentHashMap<>();
-    AtomicInteger billingCalls = new AtomicInteger();
-    for (String service : List.of("billing", "email")) {
-      keep(
-          MessageBus.builder()
-              .serviceName(service)
-              .transport(JmsTransport.builder().url(broker.tcpUrl()).build())
-              .route(Event.class, "topic:subretry.events")
-              .onError(
-                  ErrorPolicy.on(IllegalStateException.class)
-                      .thenRequeue(1)
-                      .thenScheduleRetry(Duration.ofMillis(300))
-                      .thenDeadLetter())
-              .handle(
-                  Event.class,
-                  (e, ctx) -> {
-                    if (service.equals("billing") && billingCalls.incrementAndGet() <= 2) {
-                      throw new IllegalStateException("billing is not ready");
-                    }
-                    got.computeIfAbsent(service, k -> new CopyOnWriteArrayList<>()).add(e.id());
-                    return null;
-                  })
-              .build());
-    }
-    MessageBus publisher =
-        keep(
-            MessageBus.builder()
-                .serviceName("orders")
-                .transport(JmsTransport.builder().url(broker.tcpUrl()).build())
-                .route(Event.class, "topic:subretry.events")
-                .build());
-    publisher.publish(new Event("e1"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> got.containsKey("billing"));
-    Thread.sleep(500);
-    assertThat(got.get("billing")).containsExactly("e1");
-    assertThat(got.get("email")).containsExactly("e1"); // the retries did not reach email
-    assertThat(billingCalls.get()).isEqualTo(3);
   }
 
   @Test

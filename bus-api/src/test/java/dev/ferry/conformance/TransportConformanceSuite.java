@@ -9,6 +9,7 @@ import dev.ferry.BusBuilder;
 import dev.ferry.DeadLetter;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.Envelope;
+import dev.ferry.ErrorPolicy;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageTooLargeException;
 import dev.ferry.RequestTimeoutException;
@@ -151,6 +152,41 @@ public abstract class TransportConformanceSuite {
     Thread.sleep(200);
     assertThat(got.get("billing")).containsExactlyInAnyOrder("e0", "e1", "e2", "e3", "e4");
     assertThat(got.get("email")).containsExactlyInAnyOrder("e0", "e1", "e2", "e3", "e4");
+  }
+
+  /**
+   * A requeue, then a scheduled retry copy, of an event that failed for one subscriber: both go to
+   * that subscriber only; the other got its one copy.
+   */
+  @Test
+  public final void retriesOnASubscriptionReachOnlyThatSubscriber() throws Exception {
+    Map<String, List<String>> got = new ConcurrentHashMap<>();
+    AtomicInteger billingCalls = new AtomicInteger();
+    for (String service : List.of("billing", "email")) {
+      start(
+          service(service)
+              .onError(
+                  ErrorPolicy.on(IllegalStateException.class)
+                      .thenRequeue(1)
+                      .thenScheduleRetry(Duration.ofMillis(300))
+                      .thenDeadLetter())
+              .handle(
+                  Event.class,
+                  (e, ctx) -> {
+                    if (service.equals("billing") && billingCalls.incrementAndGet() <= 2) {
+                      throw new IllegalStateException("billing is not ready");
+                    }
+                    got.computeIfAbsent(service, k -> new CopyOnWriteArrayList<>()).add(e.id());
+                    return null;
+                  }));
+    }
+    MessageBus publisher = start(service("orders"));
+    publisher.publish(new Event("e1")).toCompletableFuture().get();
+    await().atMost(timeout()).until(() -> got.containsKey("billing") && got.containsKey("email"));
+    Thread.sleep(500);
+    assertThat(got.get("billing")).containsExactly("e1");
+    assertThat(got.get("email")).containsExactly("e1"); // the retries did not reach email
+    assertThat(billingCalls.get()).isEqualTo(3);
   }
 
   @Test

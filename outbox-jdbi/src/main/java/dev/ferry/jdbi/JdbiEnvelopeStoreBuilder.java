@@ -34,6 +34,8 @@ public final class JdbiEnvelopeStoreBuilder {
   private DataSource dataSource;
   private Jdbi jdbi;
 
+  private FerryConfig resolved;
+
   JdbiEnvelopeStoreBuilder() {}
 
   private JdbiEnvelopeStoreBuilder set(ConfigKey<?> key, Object value) {
@@ -41,12 +43,12 @@ public final class JdbiEnvelopeStoreBuilder {
     return this;
   }
 
+  /** A key's value: set here, else from the configuration, read once per {@link #build}. */
   private <T> T get(ConfigKey<T> key) {
-    String v = values.get(key.name());
-    if (v != null) {
-      return key.parse(v);
+    if (resolved == null) {
+      resolved = (config != null ? config : FerryConfig.fromEnvironment()).withOverrides(values);
     }
-    return (config != null ? config : FerryConfig.fromEnvironment()).get(key);
+    return resolved.get(key);
   }
 
   /** Reads unset keys from this configuration instead of the environment. */
@@ -120,6 +122,7 @@ public final class JdbiEnvelopeStoreBuilder {
 
   /** Creates the store; it connects and installs its schema in {@code start}. */
   public JdbiEnvelopeStore build() {
+    resolved = null; // settings may have changed since an earlier build
     String schema = Identifiers.checkSchema(get(JdbiStoreKeys.SCHEMA), JdbiStoreKeys.SCHEMA.name());
     Duration retention = positive(JdbiStoreKeys.INBOX_RETENTION);
     Duration purgeInterval = positive(JdbiStoreKeys.INBOX_PURGE_INTERVAL);

@@ -38,10 +38,8 @@ class JmsWireFormatTest {
             default -> at;
           };
       String text = at.toString();
-      Instant fast = JmsWireFormat.parseUtc(text);
-      if (fast != null) {
-        assertThat(fast).as(text).isEqualTo(Instant.parse(text));
-      }
+      // Every generated instant has a four-digit year: the fast reader must take all of them.
+      assertThat(JmsWireFormat.parseUtc(text)).as(text).isEqualTo(Instant.parse(text));
     }
     assertThat(JmsWireFormat.parseUtc("2026-11-21T07:59:38.123456Z"))
         .isEqualTo(Instant.parse("2026-11-21T07:59:38.123456Z"));

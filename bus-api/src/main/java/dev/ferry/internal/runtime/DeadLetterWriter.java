@@ -19,12 +19,10 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterWriter {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterWriter.class);
 
-  private final Address endpoint;
   private final String endpointText;
   private final RuntimeParts parts;
 
   DeadLetterWriter(Address endpoint, RuntimeParts parts) {
-    this.endpoint = endpoint;
     this.endpointText = endpoint.toString();
     this.parts = parts;
   }

@@ -76,15 +76,19 @@ final class DeadLettersView implements DeadLetters {
 
   @Override
   public boolean replay(String id) {
+    Optional<DeadLetter> found = call(() -> parts.store.deadLetter(id));
+    return found.isPresent() && replay(found.get());
+  }
+
+  /** Removes the dead letter and enlists its envelope, in one transaction. */
+  private boolean replay(DeadLetter dl) {
     return call(
         () ->
             parts.store.inTransaction(
                 uow -> {
-                  Optional<DeadLetter> found = parts.store.deadLetter(id);
-                  if (found.isEmpty() || !parts.store.deleteDeadLetter(uow, id)) {
-                    return false;
+                  if (!parts.store.deleteDeadLetter(uow, dl.id())) {
+                    return false; // replayed or purged meanwhile
                   }
-                  DeadLetter dl = found.get();
                   var envelope =
                       dl.envelope().toBuilder()
                           .attempts(0)
@@ -114,7 +118,7 @@ final class DeadLettersView implements DeadLetters {
       for (DeadLetter d : batch) {
         if (replayed < query.limit() && tried.add(d.id())) {
           progress = true;
-          if (replay(d.id())) {
+          if (replay(d)) {
             replayed++;
           }
         }

@@ -60,7 +60,7 @@ public final class Db {
     return count("select count(*) from " + PostgresLauncher.store(name) + ".outgoing");
   }
 
-  /** Outbox rows whose body mentions the text (an order id), sent or not. */
+  /** Outbox rows whose body mentions the text (an order id): not yet sent, since sent rows go. */
   public long outgoingMentioning(String text) {
     return count(
         "select count(*) from "

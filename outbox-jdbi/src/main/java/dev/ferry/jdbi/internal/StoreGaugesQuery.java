@@ -14,27 +14,25 @@ public final class StoreGaugesQuery {
   public StoreGaugesQuery(String schema, Transactions transactions) {
     String s = Identifiers.quote(schema) + ".";
     String due = "(due_at IS NULL OR due_at <= now())";
+    // One pass over the outbox for its three figures.
     this.sql =
-        "SELECT (SELECT count(*) FROM "
-            + s
-            + "outgoing WHERE "
+        "SELECT count(*) FILTER (WHERE "
             + due
             + ") AS outbox_depth,"
-            + " (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(COALESCE(due_at, created_at)))"
-            + " * 1000, 0)::bigint FROM "
-            + s
-            + "outgoing WHERE "
+            + " COALESCE(EXTRACT(EPOCH FROM now() - min(COALESCE(due_at, created_at)) FILTER"
+            + " (WHERE "
             + due
-            + ") AS oldest_ms,"
-            + " (SELECT count(*) FROM "
-            + s
-            + "outgoing WHERE due_at > now()) AS scheduled,"
+            + ")) * 1000, 0)::bigint AS oldest_ms,"
+            + " count(*) FILTER (WHERE due_at > now()) AS scheduled,"
             + " (SELECT count(*) FROM "
             + s
             + "incoming) AS inbox_depth,"
             + " (SELECT count(*) FROM "
             + s
-            + "dead_letters) AS dead_letters";
+            + "dead_letters) AS dead_letters"
+            + " FROM "
+            + s
+            + "outgoing";
     this.transactions = transactions;
   }
 

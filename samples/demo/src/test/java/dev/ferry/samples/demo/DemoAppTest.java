@@ -26,7 +26,11 @@ class DemoAppTest {
               assertThat(r.lost()).isZero();
               assertThat(r.duplicates()).isZero();
             });
-    assertThat(results.get(1).note()).contains("dead-lettered: handler-failed");
+    assertThat(results.get(1).note())
+        .contains("dead-lettered: handler-failed")
+        .endsWith("after 4 attempts");
+    // The durable notes really waited in the outbox while the broker was down.
+    assertThat(results.get(4).note()).matches("[1-9][0-9]* waited in the outbox.*");
   }
 
   /** What docs/demo.md promises: an external broker by configuration alone. */
