@@ -10,13 +10,13 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.functions.internal.FunctionsTransport;
 import dev.ferry.functions.internal.InvocationSends;
-import dev.ferry.functions.internal.TransportLookup;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jdbi.JdbiStoreKeys;
 import dev.ferry.servicebus.ServiceBusKeys;
 import dev.ferry.servicebus.ServiceBusTransport;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
+import dev.ferry.spi.TransportFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -206,7 +206,10 @@ public final class FunctionsWorker implements AutoCloseable {
         checkConnection(settings);
       }
       Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
-      Transport sending = transport != null ? transport : TransportLookup.create(settings);
+      Transport sending =
+          transport != null
+              ? transport
+              : TransportFactory.load(settings.require(FerryKeys.TRANSPORT), settings);
       FunctionsTransport functions = new FunctionsTransport(sending);
       InvocationSends sends = new InvocationSends();
       BusBuilder bus = MessageBus.builder().config(settings).transport(functions).observer(sends);

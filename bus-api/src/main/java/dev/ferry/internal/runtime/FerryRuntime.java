@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -163,21 +162,7 @@ public final class FerryRuntime implements MessageBus {
   }
 
   private static Transport loadTransport(BusSpec spec, RuntimeSettings settings) {
-    List<String> known = new ArrayList<>();
-    for (TransportFactory f :
-        ServiceLoader.load(TransportFactory.class, FerryRuntime.class.getClassLoader())) {
-      if (f.name().equals(settings.transport())) {
-        return f.create(spec.config());
-      }
-      known.add(f.name());
-    }
-    throw new ConfigurationException(
-        "ferry.transport is '"
-            + settings.transport()
-            + "' but no such transport is on the"
-            + " classpath (available: "
-            + known
-            + "). Add its module, e.g. ferry-adapter-jms.");
+    return TransportFactory.load(settings.transport(), spec.config());
   }
 
   private void startParts(BusSpec spec) throws Exception {
