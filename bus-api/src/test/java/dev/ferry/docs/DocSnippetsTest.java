@@ -9,26 +9,70 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Code in the README and docs comes from compiled sources: a block preceded by {@code <!-- snippet:
- * PATH#TAG -->} must equal the region between {@code // tag::TAG[]} and {@code // end::TAG[]} in
- * PATH. Run with {@code -Dferry.docs.write=true} to refresh the blocks.
+ * Java code in every Markdown file of the repository comes from compiled sources: each {@code
+ * ```java} block is preceded by {@code <!-- snippet: PATH#TAG -->} and equals the region between
+ * {@code // tag::TAG[]} and {@code // end::TAG[]} in PATH. Run with {@code -Dferry.docs.write=true}
+ * to refresh the blocks.
  */
 class DocSnippetsTest {
   private static final Pattern SNIPPET =
       Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->\\n```java\\n(.*?)```", Pattern.DOTALL);
 
+  /** A Java block and the line before it, to find blocks that no snippet marker precedes. */
+  private static final Pattern JAVA_BLOCK = Pattern.compile("(?m)^(.*)\\n```java$");
+
+  private static final Path ROOT = ConfigReference.configurationDoc().getParent().getParent();
+
+  /** Whether a path below the repository root is the project's own (not build output). */
+  static boolean isSource(Path relative) {
+    for (Path part : relative) {
+      String name = part.toString();
+      if (name.equals("target") || name.equals("node_modules") || name.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static List<Path> markdownFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      return files
+          .filter(p -> p.toString().endsWith(".md"))
+          .filter(p -> isSource(ROOT.relativize(p)))
+          .sorted()
+          .collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void everyJavaBlockIsASnippet() throws IOException {
+    List<String> loose = new ArrayList<>();
+    for (Path doc : markdownFiles()) {
+      String text = Files.readString(doc);
+      Matcher m = JAVA_BLOCK.matcher(text);
+      while (m.find()) {
+        if (!m.group(1).startsWith("<!-- snippet: ")) {
+          int line = (int) text.substring(0, m.end()).chars().filter(c -> c == '\n').count() + 1;
+          loose.add(ROOT.relativize(doc) + ":" + line);
+        }
+      }
+    }
+    assertThat(loose)
+        .as(
+            "Java blocks not taken from compiled code (precede each with <!-- snippet: PATH#TAG -->)")
+        .isEmpty();
+  }
+
   @Test
   void snippetsMatchTheirSources() throws IOException {
-    Path root = ConfigReference.configurationDoc().getParent().getParent();
-    List<Path> docs = new ArrayList<>();
-    docs.add(root.resolve("README.md"));
-    try (Stream<Path> files = Files.list(root.resolve("docs"))) {
-      files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
-    }
+    Path root = ROOT;
+    List<Path> docs = markdownFiles();
+    assertThat(docs).contains(root.resolve("README.md"), root.resolve("docs/concepts.md"));
     int checked = 0;
     for (Path doc : docs) {
       String text = Files.readString(doc);

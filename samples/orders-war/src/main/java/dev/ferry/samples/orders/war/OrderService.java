@@ -20,8 +20,10 @@ public class OrderService {
    * connection enlisted in the same transaction, and leaves only after the container commits; any
    * exception rolls back the order and the event together.
    */
+  // tag::place[]
   @Transactional
   public OrderPlaced place(NewOrder order) {
-    return jdbi.inTransaction(handle -> Orders.place(handle, bus, order));
+    return jdbi.inTransaction(handle -> Orders.place(handle, bus, order)); // insert + publish
   }
+  // end::place[]
 }

@@ -21,9 +21,11 @@ import jakarta.jms.JMSDestinationDefinition;
     interfaceName = "jakarta.jms.Queue",
     destinationName = "orders.shipping",
     description = "OrderFlow.SHIPPING_QUEUE: ShipOrder commands for the competing shipping workers")
+// tag::customizer[]
 public class OrderWiring implements FerryCustomizer {
   @Override
   public void customize(BusBuilder bus) {
     OrderFlow.configure(bus);
   }
 }
+// end::customizer[]

@@ -31,6 +31,7 @@ public class Persistence {
    * {@code @Singleton}, not {@code @ApplicationScoped}: {@code Jdbi} has final methods, so CDI
    * could not proxy it. Its transaction handler leaves JTA transactions to the container.
    */
+  // tag::producers[]
   @Produces
   @Singleton
   Jdbi jdbi() {
@@ -54,4 +55,5 @@ public class Persistence {
   EnvelopeStore store(Jdbi jdbi) {
     return JdbiEnvelopeStore.builder().jdbi(jdbi).build();
   }
+  // end::producers[]
 }
