@@ -28,7 +28,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
 public final class PostgresLauncher implements LauncherSessionListener {
   /** Schema pairs (the sample's tables, Ferry's store) per suite. */
   public static final List<String> SCHEMAS =
-      List.of("wildfly", "restart", "local", "jms", "servicebus");
+      List.of("wildfly", "restart", "local", "jms", "servicebus", "failover", "cluster");
 
   private static EmbeddedPostgres embedded;
   private static String baseUrl;
