@@ -1,6 +1,8 @@
 package dev.ferry.it.topology;
 
 import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 
@@ -25,7 +27,18 @@ public final class ArtemisMain {
     System.out.println("STARTED");
     ActiveMQServer server = embedded.getActiveMQServer();
     String reported = "";
+    String queues = "";
+    long nextQueues = 0;
     while (true) {
+      if (System.nanoTime() > nextQueues && server.isActive()) {
+        // What waits where, for the suites' diagnostics: queue=messages/consumers.
+        String now = queueReport(server);
+        if (!now.equals(queues)) {
+          System.out.println("QUEUES " + now);
+          queues = now;
+        }
+        nextQueues = System.nanoTime() + 1_000_000_000L;
+      }
       String state =
           server.isActive() ? "ACTIVE" : server.isReplicaSync() ? "BACKUP-IN-SYNC" : "BACKUP";
       if (!state.equals(reported)) {
@@ -35,5 +48,17 @@ public final class ArtemisMain {
       }
       Thread.sleep(50);
     }
+  }
+
+  private static String queueReport(ActiveMQServer server) {
+    return server
+        .getPostOffice()
+        .getAllBindings()
+        .filter(b -> b instanceof LocalQueueBinding)
+        .map(b -> ((LocalQueueBinding) b).getQueue())
+        .filter(q -> !q.isInternalQueue())
+        .map(q -> q.getName() + "=" + q.getMessageCount() + "/" + q.getConsumerCount())
+        .sorted()
+        .collect(Collectors.joining(" "));
   }
 }

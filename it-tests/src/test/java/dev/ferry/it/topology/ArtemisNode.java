@@ -78,6 +78,11 @@ final class ArtemisNode implements AutoCloseable {
     process.awaitExactLine("STATE " + state, from, timeout);
   }
 
+  /** The broker's last report of its queues: name=messages/consumers. */
+  String queues() {
+    return process.lastLine("QUEUES ");
+  }
+
   int mark() {
     return process.mark();
   }
@@ -149,6 +154,10 @@ final class ArtemisNode implements AutoCloseable {
                 <redistribution-delay>0</redistribution-delay>
                 <auto-create-queues>true</auto-create-queues>
                 <auto-create-addresses>true</auto-create-addresses>
+                <!-- In a cluster an auto-deleted address takes its remote bindings with it: new
+                     messages then stay on a broker without consumers. docs/deployment.md -->
+                <auto-delete-queues>false</auto-delete-queues>
+                <auto-delete-addresses>false</auto-delete-addresses>
               </address-setting>
             </address-settings>
           </core>

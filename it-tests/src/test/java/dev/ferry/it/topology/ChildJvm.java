@@ -117,6 +117,16 @@ final class ChildJvm implements AutoCloseable {
     return awaitLine(prefix, 0, timeout);
   }
 
+  /** The last report line that starts with {@code prefix}, without it; empty if none. */
+  String lastLine(String prefix) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith(prefix)) {
+        return lines.get(i).substring(prefix.length());
+      }
+    }
+    return "";
+  }
+
   /** The number of report lines so far: a start index for lines still to come. */
   int mark() {
     return lines.size();

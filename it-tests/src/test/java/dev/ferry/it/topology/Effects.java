@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Handle;
  * unique key on purpose: a message whose effect happened twice shows as two rows.
  */
 final class Effects {
+  // record() runs in worker processes too: it touches only the handle, never PostgresLauncher.
   private final String suite;
   private final String table;
 
