@@ -83,6 +83,16 @@ final class ArtemisNode implements AutoCloseable {
     return process.lastLine("QUEUES ");
   }
 
+  /** Messages in a queue by the broker's last report; 0 for a queue that does not exist. */
+  long messages(String queue) {
+    for (String entry : queues().split(" ")) {
+      if (entry.startsWith(queue + "=")) {
+        return Long.parseLong(entry.substring(queue.length() + 1, entry.indexOf('/')));
+      }
+    }
+    return 0;
+  }
+
   int mark() {
     return process.mark();
   }

@@ -58,7 +58,7 @@ final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(environment);
-    lines.clear();
+    // Lines of earlier runs stay, so that marks taken before a restart remain valid.
     Process started = pb.start();
     process = started;
     Thread reader =

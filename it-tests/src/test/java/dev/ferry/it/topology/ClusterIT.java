@@ -165,6 +165,7 @@ class ClusterIT {
               .isGreaterThan(shareBeforeKill.get("worker-1") + shareBeforeKill.get("worker-3"));
           assertThat(victimRowsAtKill).as("outbox rows leased by the killed node").isPositive();
           assertThat(auditor.deadLetters().count()).isZero();
+          assertThat(a.messages("DLQ") + b.messages("DLQ")).as("native dead letters").isZero();
         } finally {
           auditStore.close();
         }
