@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -54,8 +55,11 @@ final class ArtemisNode implements AutoCloseable {
     return "tcp://127.0.0.1:" + port;
   }
 
-  void peers(List<ArtemisNode> peers) {
-    this.peers = List.copyOf(peers);
+  /** Makes each of the brokers a peer of every other one (connectors and cluster connection). */
+  static void join(ArtemisNode... brokers) {
+    for (ArtemisNode node : brokers) {
+      node.peers = Arrays.stream(brokers).filter(b -> b != node).toList();
+    }
   }
 
   /** Starts the process and waits until it reports {@code state}. */

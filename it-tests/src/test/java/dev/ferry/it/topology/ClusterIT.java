@@ -39,8 +39,7 @@ class ClusterIT {
     String workerSchema = PostgresLauncher.store(SUITE);
     try (ArtemisNode a = new ArtemisNode("cluster-a", ArtemisNode.Role.CLUSTER_MEMBER, work);
         ArtemisNode b = new ArtemisNode("cluster-b", ArtemisNode.Role.CLUSTER_MEMBER, work)) {
-      a.peers(List.of(b));
-      b.peers(List.of(a));
+      ArtemisNode.join(a, b);
       a.start("ACTIVE");
       b.start("ACTIVE");
       List<ChildJvm> nodes = new ArrayList<>();
@@ -96,43 +95,27 @@ class ClusterIT {
               Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
           }
-          try {
-            awaitCount(() -> effects.distinct("job"), JOBS, Duration.ofSeconds(90));
-          } catch (AssertionError e) {
-            throw new AssertionError(
-                e.getMessage()
-                    + "; jobs per node "
-                    + effects.perNode("job")
-                    + ", before the kill "
-                    + shareBeforeKill
-                    + "; queues of broker a: "
-                    + a.queues()
-                    + "; of b: "
-                    + b.queues(),
-                e);
+          for (String kind : List.of("job", "done-worker", "done-audit")) {
+            try {
+              awaitCount(() -> effects.distinct(kind), JOBS, Duration.ofSeconds(90));
+            } catch (AssertionError e) {
+              throw new AssertionError(
+                  kind
+                      + ": "
+                      + e.getMessage()
+                      + "; per node "
+                      + effects.perNode(kind)
+                      + ", jobs before the kill "
+                      + shareBeforeKill
+                      + "; queues of broker a: "
+                      + a.queues()
+                      + "; of b: "
+                      + b.queues()
+                      + "; inbox "
+                      + inbox(workerSchema),
+                  e);
+            }
           }
-          try {
-            awaitCount(() -> effects.distinct("done-worker"), JOBS, Duration.ofSeconds(60));
-          } catch (AssertionError e) {
-            throw new AssertionError(
-                e.getMessage()
-                    + "; per node "
-                    + effects.perNode("done-worker")
-                    + "; queues of broker a: "
-                    + a.queues()
-                    + "; of b: "
-                    + b.queues()
-                    + "; inbox "
-                    + inbox(workerSchema)
-                    + "; outbox rows "
-                    + leasedBy(workerSchema, "worker-1")
-                    + "/"
-                    + leasedBy(workerSchema, "worker-2")
-                    + "/"
-                    + leasedBy(workerSchema, "worker-3"),
-                e);
-          }
-          awaitCount(() -> effects.distinct("done-audit"), JOBS, Duration.ofSeconds(120));
           awaitCount(
               () -> leasedBy(workerSchema, victim.name()) == 0 ? 1 : 0, 1, Duration.ofSeconds(30));
           Thread.sleep(1_000); // a late duplicate would show now

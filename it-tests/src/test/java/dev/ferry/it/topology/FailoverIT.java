@@ -9,7 +9,6 @@ import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
@@ -47,8 +46,7 @@ class FailoverIT {
     effects.create();
     try (ArtemisNode primary = new ArtemisNode("ha-primary", ArtemisNode.Role.PRIMARY, work);
         ArtemisNode backup = new ArtemisNode("ha-backup", ArtemisNode.Role.BACKUP, work)) {
-      primary.peers(List.of(backup));
-      backup.peers(List.of(primary));
+      ArtemisNode.join(primary, backup);
       primary.start("ACTIVE");
       backup.start("BACKUP-IN-SYNC");
       String url = haUrl(primary, backup);
