@@ -117,6 +117,11 @@ class ForeignAmqpSenderTest {
 
   /** The documented properties and a JSON body in one Data section; nothing else. */
   static Message documented(String orderId) {
+    return documented(ALIAS, orderId);
+  }
+
+  /** The same for another command. */
+  static Message documented(String alias, String orderId) {
     Message m = Proton.message();
     m.setMessageId("foreign-" + orderId);
     m.setApplicationProperties(
@@ -124,7 +129,7 @@ class ForeignAmqpSenderTest {
             Map.of(
                 "cloudEvents_specversion", "1.0",
                 "cloudEvents_id", "foreign-" + orderId,
-                "cloudEvents_type", ALIAS,
+                "cloudEvents_type", alias,
                 "cloudEvents_source", "legacy-system",
                 "cloudEvents_datacontenttype", "application/json")));
     m.setBody(
