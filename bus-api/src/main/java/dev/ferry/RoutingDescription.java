@@ -48,11 +48,18 @@ public final class RoutingDescription {
     return factory(transport).provisioning(sorted(entities));
   }
 
-  /** The entities of several services (a deployment's), each once, in entity order. */
+  /**
+   * The entities of several services (a deployment's), each once, in entity order.
+   *
+   * @throws ConfigurationException when one service's queue and another's topic share a name, as
+   *     when the services disagree on whether a type is a command or an event
+   */
   public static List<Address> union(Collection<RoutingDescription> services) {
     LinkedHashSet<Address> all = new LinkedHashSet<>();
     services.forEach(s -> all.addAll(s.entities()));
-    return sorted(all);
+    List<Address> sorted = sorted(all);
+    Router.checkNoSharedNames(sorted);
+    return sorted;
   }
 
   private static List<Address> sorted(Collection<Address> entities) {

@@ -187,4 +187,15 @@ class RoutingConventionsTest {
         .containsExactly(Address.queue("ferry.replies.n1"));
     assertThat(MessageBus.builder().describeRouting().entities()).isEmpty();
   }
+
+  @Test
+  void servicesThatDisagreeOnATypesKindFailWhenTheirEntitiesAreJoined() {
+    RoutingDescription publisher =
+        MessageBus.builder().serviceName("stock").events(StockChanged.class).describeRouting();
+    RoutingDescription sender =
+        MessageBus.builder().serviceName("shop").messageTypes(StockChanged.class).describeRouting();
+    assertThatThrownBy(() -> RoutingDescription.union(List.of(publisher, sender)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("'routing.stock-changed.v1' would share a name");
+  }
 }

@@ -192,8 +192,10 @@ public final class Router {
   /**
    * Service Bus keeps queues and topics in one namespace (ignoring case), and Artemis would route a
    * message sent to the shared address to both: a name is a queue or a topic, never both.
+   *
+   * @throws ConfigurationException naming the first shared name
    */
-  private static void checkNoSharedNames(List<Address> entities) {
+  public static void checkNoSharedNames(Collection<Address> entities) {
     Map<String, Address> queues = new TreeMap<>();
     for (Address a : entities) {
       if (a.kind() == Address.Kind.QUEUE) {
@@ -212,7 +214,10 @@ public final class Router {
     }
   }
 
-  /** A readable routing report; {@code entitiesByTransport} is appended as given. */
+  /**
+   * A readable routing report: every type with its route and handlers, then {@code entities}, then
+   * {@code perTransport} (the entities as each transport names them) as given.
+   */
   public String describe(HandlerRegistry handlers, List<Address> entities, String perTransport) {
     StringBuilder sb = new StringBuilder();
     sb.append("Routing of service '")
