@@ -62,10 +62,7 @@ record AzureCli(
     return new AzureCli(queues, topics, subscriptions, rules);
   }
 
-  /**
-   * The double with exactly these entities. It does not evaluate subscription rules; Ferry's
-   * listeners skip copies targeted at other subscriptions themselves.
-   */
+  /** The double with exactly these entities, each subscription with its printed rule. */
   ServiceBusTestDouble.Builder createIn(ServiceBusTestDouble.Builder namespace) {
     queues.forEach(namespace::queue);
     Map<String, TopicSettings> byTopic = new LinkedHashMap<>();
@@ -77,6 +74,11 @@ record AzureCli(
         throw new IllegalArgumentException("subscription " + s + " of a topic never created");
       }
       byTopic.put(topic, byTopic.get(topic).withSubscription(name));
+      String rule = rules.get(s);
+      if (rule != null) {
+        byTopic.put(
+            topic, byTopic.get(topic).withRule(name, rule.substring(rule.indexOf(": ") + 2)));
+      }
     }
     byTopic.forEach(namespace::topic);
     return namespace;
