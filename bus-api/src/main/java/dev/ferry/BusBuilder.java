@@ -39,6 +39,7 @@ public final class BusBuilder {
   private final List<Class<?>> handlerClasses = new ArrayList<>();
   private final Map<String, Class<?>> messageTypes = new LinkedHashMap<>();
   private final List<Class<?>> annotatedTypes = new ArrayList<>();
+  private final List<Class<?>> events = new ArrayList<>();
   private final Map<Class<?>, String> routes = new LinkedHashMap<>();
   private final List<ErrorPolicy> errorPolicies = new ArrayList<>();
   private final List<MessageObserver> observers = new ArrayList<>();
@@ -102,9 +103,22 @@ public final class BusBuilder {
     return this;
   }
 
+  /**
+   * Declares message types events, as {@link Event} does for classes you can annotate: published to
+   * a topic named after the alias, with one subscription per handling service. Registers them too.
+   */
+  public BusBuilder events(Class<?>... types) {
+    events.addAll(Arrays.asList(types));
+    return this;
+  }
+
   // ---- routing and errors ----
 
-  /** Routes a message type to an address ({@code ferry.routes}), e.g. {@code "queue:orders"}. */
+  /**
+   * Routes a message type to an address ({@code ferry.routes}), e.g. {@code "queue:orders"}; wins
+   * over the convention (a command's queue, an event's topic, each named after the alias). Its
+   * handlers listen on the queue, or on this service's subscription of the topic.
+   */
   public BusBuilder route(Class<?> messageType, String address) {
     Address.parse(address);
     routes.put(messageType, address);
@@ -280,24 +294,39 @@ public final class BusBuilder {
 
   /** Starts the bus: connects the transport, starts listeners. */
   public MessageBus build() {
+    return FerryRuntime.start(spec());
+  }
+
+  /**
+   * The routing of the bus {@link #build()} would start, without starting or connecting anything:
+   * where each type goes, where each handler listens, and the entities the service needs.
+   *
+   * @throws ConfigurationException as {@link #build()} would for the same routing mistakes
+   */
+  public RoutingDescription describeRouting() {
+    var setup = FerryRuntime.describe(spec());
+    return new RoutingDescription(setup.report(), setup.entities());
+  }
+
+  private BusSpec spec() {
     FerryConfig config = layered();
-    return FerryRuntime.start(
-        new BusSpec(
-            config,
-            List.copyOf(handlerInstances),
-            List.copyOf(explicitHandlers),
-            List.copyOf(handlerClasses),
-            handlerFactory,
-            Map.copyOf(messageTypes),
-            List.copyOf(annotatedTypes),
-            Map.copyOf(routes),
-            List.copyOf(errorPolicies),
-            defaultPolicy,
-            transport,
-            store,
-            serializer,
-            executors,
-            List.copyOf(observers)));
+    return new BusSpec(
+        config,
+        List.copyOf(handlerInstances),
+        List.copyOf(explicitHandlers),
+        List.copyOf(handlerClasses),
+        handlerFactory,
+        Map.copyOf(messageTypes),
+        List.copyOf(annotatedTypes),
+        List.copyOf(events),
+        Map.copyOf(routes),
+        List.copyOf(errorPolicies),
+        defaultPolicy,
+        transport,
+        store,
+        serializer,
+        executors,
+        List.copyOf(observers));
   }
 
   private FerryConfig layered() {

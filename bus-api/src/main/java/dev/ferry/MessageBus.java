@@ -24,21 +24,28 @@ public interface MessageBus extends AutoCloseable {
     return new BusBuilder();
   }
 
-  /** Sends a command point-to-point to the endpoint its routing names. */
+  /**
+   * Sends a command point-to-point: to its route, else to the queue named after its alias. An
+   * {@link Event} without a route is refused with {@link ConfigurationException}: publish it.
+   */
   default CompletionStage<Void> send(Object message) {
     return send(message, DeliveryOptions.none());
   }
 
   CompletionStage<Void> send(Object message, DeliveryOptions options);
 
-  /** Publishes an event: every subscribing service gets its own copy. */
+  /**
+   * Publishes an {@link Event}: every subscribing service gets its own copy. Goes to its route,
+   * else to the topic named after its alias; a command without a route is refused with {@link
+   * ConfigurationException}: send it.
+   */
   default CompletionStage<Void> publish(Object message) {
     return publish(message, DeliveryOptions.none());
   }
 
   CompletionStage<Void> publish(Object message, DeliveryOptions options);
 
-  /** Sends the message so that it is delivered no earlier than {@code at}. */
+  /** Sends a command, or publishes an event, so that it is delivered no earlier than {@code at}. */
   CompletionStage<Void> schedule(Object message, Instant at, DeliveryOptions options);
 
   default CompletionStage<Void> schedule(Object message, Instant at) {
@@ -102,8 +109,10 @@ public interface MessageBus extends AutoCloseable {
   StoreGauges storeGauges();
 
   /**
-   * A readable table: every known message type, its handlers, where it is sent and published and
-   * which endpoints this service listens on, with the reason for each route (rule or convention).
+   * A readable table: every known message type, whether it is a command or an event, where it goes
+   * and why (route or convention), which endpoint each handler listens on, and every entity the
+   * service needs, as each transport on the class path names it. See {@link
+   * BusBuilder#describeRouting()} for the same without a running bus.
    */
   String describeRouting();
 

@@ -36,6 +36,7 @@ public interface MessageContext {
 
   void publish(Object message, DeliveryOptions options);
 
+  /** Sends a command, or publishes an event, for delivery no earlier than {@code at}. */
   void schedule(Object message, Instant at);
 
   /**

@@ -291,13 +291,13 @@ class BusBehaviourTest {
                 .messageTypes(Work.class));
     String routing = bus.describeRouting();
     assertThat(routing)
-        .contains("ferry.test.ping.v1")
-        .contains("send    -> local:queue:pings  [rule]")
-        .contains("publish -> local:topic:all-events  [rule]")
-        .contains(
-            "send    -> local:queue:ferry.test.work.v1  [convention: queue named after alias]")
-        .contains(
-            "listens on local:queue:pings, local:topic:ferry.test.ping.v1/subscriptions/billing")
+        .contains("ferry.test.ping.v1 (dev.ferry.conformance.TestMessages$Ping), a command")
+        .contains("send    -> local:queue:pings  [route]")
+        .contains("ferry.test.event.v1 (dev.ferry.conformance.TestMessages$Event), an event")
+        .contains("publish -> local:topic:all-events  [route]")
+        .contains("send    -> local:queue:ferry.test.work.v1  [convention: a command's queue]")
+        .contains("listens on local:queue:pings  [routing]")
+        .contains("listens on local:topic:all-events/subscriptions/billing  [routing]")
         .contains("handled here: no");
   }
 

@@ -8,6 +8,9 @@ import dev.ferry.servicebus.internal.ServiceBusClients;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks that Service Bus entities exist, before an application starts listeners that would wait
@@ -18,9 +21,10 @@ public final class ServiceBusEntities {
   private ServiceBusEntities() {}
 
   /**
-   * The entities among {@code entities} (queues, and subscriptions as {@code
-   * topic:NAME/subscriptions/SUB}; a topic is checked through its subscriptions) that do not exist
-   * on the namespace {@code config} names. Each is checked by a peek, as the transport's listeners
+   * The entities among {@code entities} (queues, topics, and subscriptions as {@code
+   * topic:NAME/subscriptions/SUB}, as a routing description lists them) that do not exist on the
+   * namespace {@code config} names. A topic is checked through its subscriptions in the list, so a
+   * topic listed without one is refused. Each is checked by a peek, as the transport's listeners
    * check.
    *
    * @throws dev.ferry.ConfigurationException when the connection keys are missing or malformed
@@ -28,11 +32,22 @@ public final class ServiceBusEntities {
    */
   public static List<Address> missing(FerryConfig config, Collection<Address> entities) {
     List<Address> missing = new ArrayList<>();
+    Set<String> withSubscription =
+        entities.stream()
+            .filter(a -> a.kind() == Address.Kind.SUBSCRIPTION)
+            .map(a -> a.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toSet());
+    for (Address a : entities) {
+      if (a.kind() == Address.Kind.TOPIC
+          && !withSubscription.contains(a.name().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "check a topic through a subscription, e.g. topic:" + a.name() + "/subscriptions/x");
+      }
+    }
     try (ServiceBusClients clients = ServiceBusClients.open(config, null)) {
       for (Address a : entities) {
         if (a.kind() == Address.Kind.TOPIC) {
-          throw new IllegalArgumentException(
-              "check a topic through a subscription, e.g. topic:" + a.name() + "/subscriptions/x");
+          continue; // checked through its subscriptions
         }
         try (ServiceBusReceiverClient peeker = clients.receiver(a, false)) {
           peeker.peekMessage();

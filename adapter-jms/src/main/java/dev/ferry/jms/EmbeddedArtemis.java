@@ -1,15 +1,21 @@
 package dev.ferry.jms;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.deployers.impl.FileConfigurationParser;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
 
 /**
  * An ActiveMQ Artemis broker in this process, for demos and tests: an in-VM acceptor and a TCP
@@ -98,6 +104,9 @@ public final class EmbeddedArtemis implements AutoCloseable {
             .setAutoCreateExpiryResources(true)
             .setAutoCreateAddresses(true);
     c.addAddressSetting("#", everything);
+    if (settings.brokerXml != null) {
+      parseInto(c, settings.brokerXml);
+    }
     server = new EmbeddedActiveMQ().setConfiguration(c);
     server.start();
     return this;
@@ -116,6 +125,24 @@ public final class EmbeddedArtemis implements AutoCloseable {
     stop();
   }
 
+  private static void parseInto(ConfigurationImpl c, String coreElements) throws Exception {
+    String xml = "<core xmlns=\"urn:activemq:core\">" + coreElements + "</core>";
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    Element core =
+        factory
+            .newDocumentBuilder()
+            .parse(new InputSource(new StringReader(xml)))
+            .getDocumentElement();
+    // Parsed on its own, so that only the addresses and their settings are taken over.
+    ConfigurationImpl parsed = new ConfigurationImpl();
+    new FileConfigurationParser().parseMainConfig(core, parsed);
+    parsed.getAddressConfigurations().forEach(c::addAddressConfiguration);
+    parsed.getAddressSettings().forEach(c::addAddressSetting);
+  }
+
   /** Configures an {@link EmbeddedArtemis}. */
   public static final class Builder {
     private Path dataDirectory = Path.of("target", "artemis");
@@ -124,8 +151,19 @@ public final class EmbeddedArtemis implements AutoCloseable {
     private boolean datasync = true;
     private Duration journalBufferTimeout = Duration.ofNanos(100_000);
     private int maxDeliveryAttempts = 100;
+    private String brokerXml;
 
     private Builder() {}
+
+    /**
+     * Entities to create at start, as the children of broker.xml's {@code <core>} element: the
+     * {@code <addresses>} and {@code <address-settings>} that {@code
+     * RoutingDescription.provisioning("jms", ...)} prints, read by Artemis's own parser.
+     */
+    public Builder brokerXml(String coreElements) {
+      this.brokerXml = coreElements;
+      return this;
+    }
 
     /** Where the journal lives; default {@code target/artemis}. */
     public Builder dataDirectory(Path dir) {

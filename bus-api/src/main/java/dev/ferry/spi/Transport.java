@@ -39,7 +39,12 @@ public interface Transport extends AutoCloseable {
    * replies for one node off the others.
    */
   default Address replyAddress(String nodeId) {
-    return Address.queue("ferry.replies." + nodeId).on(name());
+    return replyQueue(nodeId).on(name());
+  }
+
+  /** The conventional reply queue of a node, naming no transport: {@code ferry.replies.<node>}. */
+  static Address replyQueue(String nodeId) {
+    return Address.queue("ferry.replies." + nodeId);
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class TestMessages {
   @MessageType("ferry.test.work.v1")
   public record Work(int n) {}
 
+  @dev.ferry.Event
   @MessageType("ferry.test.event.v1")
   public record Event(String id) {}
 

@@ -126,6 +126,9 @@ final class Broker {
 
   private void fanOut(Topic topic, StoredMessage message, Instant enqueued) {
     for (MessageQueue subscription : topic.subscriptions()) {
+      if (!topic.admits(subscription, message.message())) {
+        continue;
+      }
       StoredMessage copy = message.copy(message.sequenceNumber, MessageState.AVAILABLE, enqueued);
       copy.timeToLive = shortest(message.timeToLive, subscription.settings.defaultTimeToLive());
       subscription.add(copy);

@@ -1,6 +1,7 @@
 package dev.ferry.servicebus.testing;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * A topic: it assigns sequence numbers, detects duplicates, holds scheduled messages until their
- * time, and then copies each message into every subscription.
+ * time, and then copies each message into every subscription whose rule admits it.
  */
 final class Topic {
 
@@ -18,6 +19,7 @@ final class Topic {
   final DuplicateDetector duplicates;
   final NavigableMap<Long, StoredMessage> scheduled = new TreeMap<>();
   private final Map<String, MessageQueue> subscriptions = new LinkedHashMap<>();
+  private final Map<MessageQueue, SqlRule> rules = new HashMap<>();
   private long lastSequenceNumber;
 
   Topic(String path, TopicSettings settings) {
@@ -25,6 +27,13 @@ final class Topic {
     this.settings = settings;
     this.duplicates = new DuplicateDetector(settings.duplicateDetectionWindow());
     settings.subscriptions().forEach(this::addSubscription);
+    settings.rules().forEach((name, sql) -> rules.put(subscription(name), SqlRule.parse(sql)));
+  }
+
+  /** Whether the subscription's rule lets the message in (true without a rule). */
+  boolean admits(MessageQueue subscription, org.apache.qpid.proton.message.Message message) {
+    SqlRule rule = rules.get(subscription);
+    return rule == null || rule.admits(message);
   }
 
   MessageQueue addSubscription(String name, EntitySettings subscriptionSettings) {

@@ -1,8 +1,10 @@
 package dev.ferry.servicebus.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
@@ -29,6 +31,17 @@ class TopicTest {
                     .withSubscription(
                         "Shipping", EntitySettings.defaults().withMaxDeliveryCount(1)))
             .topic(
+                "targeted",
+                TopicSettings.defaults()
+                    .withSubscription("billing")
+                    .withSubscription("email")
+                    .withRule(
+                        "billing",
+                        "cloudEvents_ferrytarget IS NULL OR cloudEvents_ferrytarget = 'billing'")
+                    .withRule(
+                        "email",
+                        "cloudEvents_ferrytarget IS NULL OR cloudEvents_ferrytarget = 'email'"))
+            .topic(
                 "events",
                 TopicSettings.defaults()
                     .withDuplicateDetectionWindow(Duration.ofMinutes(1))
@@ -43,6 +56,26 @@ class TopicTest {
   @AfterAll
   static void stop() {
     Sdk.closeChecked(bus);
+  }
+
+  @Test
+  void aRuleAdmitsBroadcastsAndTheCopiesMeantForItsSubscription() {
+    try (ServiceBusSenderClient sender = client.sender().topicName("targeted").buildClient()) {
+      sender.sendMessage(Sdk.message("broadcast", "x"));
+      ServiceBusMessage forEmail = Sdk.message("retry-for-email", "x");
+      forEmail.getApplicationProperties().put("cloudEvents_ferrytarget", "EMAIL");
+      sender.sendMessage(forEmail);
+    }
+    assertThat(bus.entity("targeted/subscriptions/billing").messages())
+        .extracting(MessageSnapshot::messageId)
+        .containsExactly("broadcast");
+    assertThat(bus.entity("targeted/subscriptions/email").messages())
+        .extracting(MessageSnapshot::messageId)
+        .containsExactly("broadcast", "retry-for-email");
+    assertThatThrownBy(
+            () -> TopicSettings.defaults().withSubscription("s").withRule("s", "sys.Label = 'x'"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("evaluates only filters of the form");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ferry.functions.app;
 
+import dev.ferry.Event;
 import dev.ferry.MessageType;
 
 /** The messages of the test function app. */
@@ -11,6 +12,7 @@ public final class ParcelMessages {
   public record ShipParcel(String parcelId, int weight) {}
 
   /** The event billing and tracking subscribe to. */
+  @Event
   @MessageType("parcel-shipped")
   public record ParcelShipped(String parcelId) {}
 }

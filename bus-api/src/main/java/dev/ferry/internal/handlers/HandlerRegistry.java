@@ -6,6 +6,7 @@ import dev.ferry.FerryException;
 import dev.ferry.Handles;
 import dev.ferry.MessageContext;
 import dev.ferry.MessageHandler;
+import dev.ferry.MessageType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -14,12 +15,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Handlers by message type, from annotated methods or explicit registrations. */
 public final class HandlerRegistry {
   private final Map<Class<?>, List<HandlerDescriptor>> byType = new LinkedHashMap<>();
+  private final Set<Class<?>> returnedTypes = new LinkedHashSet<>();
 
   /** Registers every {@link Handles} method of an instance. Fails if it has none. */
   public void registerInstance(Object instance) {
@@ -35,7 +39,18 @@ public final class HandlerRegistry {
     }
     for (Method m : methods) {
       add(describe(instance, m));
+      if (m.getReturnType().isAnnotationPresent(MessageType.class)) {
+        returnedTypes.add(m.getReturnType());
+      }
     }
+  }
+
+  /**
+   * The message types that annotated handlers declare as their return type: what they cascade, so
+   * that routing knows where they go before the first one is returned.
+   */
+  public Set<Class<?>> returnedTypes() {
+    return Set.copyOf(returnedTypes);
   }
 
   public <T> void register(Class<T> messageType, MessageHandler<T> handler, String name) {

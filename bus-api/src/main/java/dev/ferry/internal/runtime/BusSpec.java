@@ -23,6 +23,7 @@ public record BusSpec(
     Function<Class<?>, Object> handlerFactory,
     Map<String, Class<?>> messageTypes,
     List<Class<?>> annotatedTypes,
+    List<Class<?>> events,
     Map<Class<?>, String> routes,
     List<ErrorPolicy> errorPolicies,
     ErrorPolicy defaultPolicy,

@@ -22,6 +22,8 @@ final class EnvelopeFactory {
   enum Mode {
     SEND,
     PUBLISH,
+    /** Sent if a command, published if an event: scheduled and returned messages. */
+    ROUTED,
     REPLY
   }
 
@@ -109,6 +111,7 @@ final class EnvelopeFactory {
     return switch (mode) {
       case SEND -> router.sendRoute(type).address();
       case PUBLISH -> router.publishRoute(type).address();
+      case ROUTED -> router.route(type).address();
       case REPLY -> {
         if (parent == null || parent.replyTo() == null) {
           throw new FerryException(

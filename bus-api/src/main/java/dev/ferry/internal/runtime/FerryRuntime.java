@@ -2,7 +2,6 @@ package dev.ferry.internal.runtime;
 
 import dev.ferry.Address;
 import dev.ferry.BusMetrics;
-import dev.ferry.ConfigurationException;
 import dev.ferry.DeadLetters;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.Envelope;
@@ -11,7 +10,6 @@ import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
 import dev.ferry.StoreGauges;
 import dev.ferry.config.FerryKeys;
-import dev.ferry.internal.handlers.ClasspathScanner;
 import dev.ferry.internal.handlers.HandlerRegistry;
 import dev.ferry.internal.memory.InMemoryEnvelopeStore;
 import dev.ferry.internal.routing.Router;
@@ -29,9 +27,7 @@ import dev.ferry.spi.TransportFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -42,6 +38,7 @@ public final class FerryRuntime implements MessageBus {
   private static final Logger log = LoggerFactory.getLogger(FerryRuntime.class);
 
   private final RuntimeParts parts;
+  private final RoutingSetup routing;
   private final Transport transport;
   private final HostExecutors executors;
   private final List<Listener> listeners = new ArrayList<>();
@@ -51,8 +48,10 @@ public final class FerryRuntime implements MessageBus {
   private Address replyAddress;
   private volatile boolean closed;
 
-  private FerryRuntime(RuntimeParts parts, Transport transport, HostExecutors executors) {
+  private FerryRuntime(
+      RuntimeParts parts, RoutingSetup routing, Transport transport, HostExecutors executors) {
     this.parts = parts;
+    this.routing = routing;
     this.transport = transport;
     this.executors = executors;
     this.requests = new RequestReplies(parts, executors.scheduler());
@@ -62,23 +61,7 @@ public final class FerryRuntime implements MessageBus {
   /** Builds and starts a bus; on failure, releases whatever had started and rethrows. */
   public static FerryRuntime start(BusSpec spec) {
     RuntimeSettings settings = RuntimeSettings.from(spec.config());
-    MessageTypes types = new MessageTypes();
-    spec.messageTypes().forEach((alias, type) -> types.register(alias, type));
-    spec.annotatedTypes().forEach(types::register);
-    HandlerRegistry handlers = registerHandlers(spec);
-    handlers.handledTypes().forEach(types::aliasOf);
-
-    Map<String, Address> rules = new LinkedHashMap<>();
-    List<String> configured = spec.config().get(FerryKeys.ROUTES);
-    for (String pair : configured == null ? List.<String>of() : configured) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new ConfigurationException("ferry.routes entry '" + pair + "' is not alias=address");
-      }
-      rules.put(pair.substring(0, eq).trim(), parseAddress(pair.substring(eq + 1).trim()));
-    }
-    spec.routes().forEach((type, address) -> rules.put(types.aliasOf(type), parseAddress(address)));
-
+    RoutingSetup routing = describe(spec);
     Transport transport =
         spec.transport() != null ? spec.transport() : loadTransport(spec, settings);
     if (!transport.name().equals(settings.transport())) {
@@ -94,7 +77,9 @@ public final class FerryRuntime implements MessageBus {
                 spec.config().require(FerryKeys.MEMORY_INBOX_CAPACITY),
                 spec.config().require(FerryKeys.MEMORY_DEAD_LETTER_CAPACITY),
                 settings.sendTimeout());
-    Router router = new Router(types, rules, settings.transport(), settings.serviceName());
+    MessageTypes types = routing.types;
+    HandlerRegistry handlers = routing.handlers;
+    Router router = routing.router;
     Counters counters = new Counters();
     Observers observers = new Observers(spec.observers());
     Outbox outbox = new Outbox(settings, transport, store, executors, counters, observers);
@@ -116,7 +101,7 @@ public final class FerryRuntime implements MessageBus {
             counters,
             observers,
             outbox);
-    FerryRuntime runtime = new FerryRuntime(parts, transport, executors);
+    FerryRuntime runtime = new FerryRuntime(parts, routing, transport, executors);
     try {
       runtime.startParts(spec);
     } catch (RuntimeException e) {
@@ -129,36 +114,29 @@ public final class FerryRuntime implements MessageBus {
     return runtime;
   }
 
-  private static Address parseAddress(String text) {
-    try {
-      return Address.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("Invalid route address: " + e.getMessage(), e);
-    }
+  /**
+   * Describes the routing of a bus without starting it: the transport is only named (by the spec's
+   * instance or ferry.transport), never connected.
+   */
+  public static RoutingSetup describe(BusSpec spec) {
+    RuntimeSettings settings = RuntimeSettings.from(spec.config());
+    String transport = spec.transport() != null ? spec.transport().name() : settings.transport();
+    Address replies =
+        !configuredNode(spec)
+            ? null
+            : spec.transport() != null
+                ? bare(spec.transport().replyAddress(settings.nodeId()))
+                : Transport.replyQueue(settings.nodeId());
+    return RoutingSetup.prepare(spec, transport, settings.serviceName(), replies);
   }
 
-  private static HandlerRegistry registerHandlers(BusSpec spec) {
-    HandlerRegistry handlers = new HandlerRegistry();
-    spec.handlerInstances().forEach(handlers::registerInstance);
-    for (BusSpec.ExplicitHandler<?> h : spec.explicitHandlers()) {
-      registerExplicit(handlers, h);
-    }
-    List<Class<?>> classes = new ArrayList<>(spec.handlerClasses());
-    List<String> packages = spec.config().get(FerryKeys.SCAN_PACKAGES);
-    if (packages != null && !packages.isEmpty()) {
-      ClassLoader cl = Thread.currentThread().getContextClassLoader();
-      classes.addAll(
-          ClasspathScanner.handlerClasses(
-              cl != null ? cl : FerryRuntime.class.getClassLoader(), packages));
-    }
-    for (Class<?> c : classes.stream().distinct().toList()) {
-      handlers.registerInstance(spec.handlerFactory().apply(c));
-    }
-    return handlers;
+  /** Only a node whose id is configured has a reply queue that can be named ahead. */
+  private static boolean configuredNode(BusSpec spec) {
+    return spec.config().get(FerryKeys.NODE_ID) != null;
   }
 
-  private static <T> void registerExplicit(HandlerRegistry handlers, BusSpec.ExplicitHandler<T> h) {
-    handlers.register(h.type(), h.handler(), h.name());
+  private static Address bare(Address a) {
+    return new Address(null, a.kind(), a.name(), a.subscription());
   }
 
   private static Transport loadTransport(BusSpec spec, RuntimeSettings settings) {
@@ -230,7 +208,7 @@ public final class FerryRuntime implements MessageBus {
 
   @Override
   public CompletionStage<Void> schedule(Object message, Instant at, DeliveryOptions options) {
-    return submit(parts.factory.create(message, Mode.SEND, options, null, at));
+    return submit(parts.factory.create(message, Mode.ROUTED, options, null, at));
   }
 
   @Override
@@ -340,7 +318,7 @@ public final class FerryRuntime implements MessageBus {
 
   @Override
   public String describeRouting() {
-    return parts.router.describe(parts.handlers);
+    return routing.report();
   }
 
   @Override

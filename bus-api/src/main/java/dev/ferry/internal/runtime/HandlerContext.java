@@ -73,7 +73,7 @@ final class HandlerContext implements MessageContext {
 
   @Override
   public void schedule(Object message, Instant at) {
-    cascades.add(factory.create(message, Mode.SEND, DeliveryOptions.none(), envelope, at));
+    cascades.add(factory.create(message, Mode.ROUTED, DeliveryOptions.none(), envelope, at));
   }
 
   @Override
@@ -105,7 +105,7 @@ final class HandlerContext implements MessageContext {
         && envelope.replyType().equals(aliasOf.apply(result.getClass()))) {
       respond(result);
     } else {
-      send(result);
+      cascades.add(factory.create(result, Mode.ROUTED, DeliveryOptions.none(), envelope, null));
     }
   }
 }

@@ -1,7 +1,9 @@
 package dev.ferry.it.matrix;
 
+import dev.ferry.Address;
 import dev.ferry.jms.EmbeddedArtemis;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** {@code ferry.transport=jms}: an embedded Artemis broker over TCP, outside any server. */
@@ -14,7 +16,7 @@ final class JmsMatrixTransport implements MatrixTransport {
   }
 
   @Override
-  public Map<String, String> start() throws Exception {
+  public Map<String, String> start(List<Address> entities) throws Exception {
     Path dir = Path.of(System.getProperty("ferry.it.work", "target/it-work"), "artemis-matrix");
     broker = EmbeddedArtemis.builder().dataDirectory(dir).persistent(false).start();
     return Map.of("ferry.transport", "jms", "ferry.jms.url", broker.tcpUrl());

@@ -1,5 +1,7 @@
 package dev.ferry.it.matrix;
 
+import dev.ferry.Address;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -11,7 +13,7 @@ final class LocalMatrixTransport implements MatrixTransport {
   }
 
   @Override
-  public Map<String, String> start() {
+  public Map<String, String> start(List<Address> entities) {
     return Map.of("ferry.transport", "local", "ferry.local.broker", "matrix-" + UUID.randomUUID());
   }
 

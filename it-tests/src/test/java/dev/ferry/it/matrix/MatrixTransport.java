@@ -1,5 +1,7 @@
 package dev.ferry.it.matrix;
 
+import dev.ferry.Address;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,8 +14,11 @@ public interface MatrixTransport extends AutoCloseable {
   /** The {@code ferry.transport} value, also the name of the suite's database schemas. */
   String name();
 
-  /** Starts what the transport needs and returns the configuration keys that select it. */
-  Map<String, String> start() throws Exception;
+  /**
+   * Starts what the transport needs, with {@code entities} (the service's routing description) on a
+   * broker that does not create them itself, and returns the configuration keys that select it.
+   */
+  Map<String, String> start(List<Address> entities) throws Exception;
 
   @Override
   default void close() throws Exception {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.BusBuilder;
 import dev.ferry.DeadLetter;
 import dev.ferry.MessageBus;
 import dev.ferry.it.support.Db;
@@ -34,9 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The transport switch: the sample's handlers, wiring ({@link OrderFlow}) and business transaction
- * ({@link Orders#place}) run unchanged on every transport; only the configuration keys of {@link
- * MatrixTransport#start()} differ. Two nodes of the service share the broker and the PostgreSQL
- * store, as two servers would. (WildFly's own Artemis is the column the Arquillian suites cover.)
+ * ({@link Orders#place}) run unchanged on every transport, routed by the conventions alone (no
+ * route, no endpoint named anywhere); only the configuration keys of {@link MatrixTransport#start}
+ * differ. Two nodes of the service share the broker and the PostgreSQL store, as two servers would.
+ * (WildFly's own Artemis is the column the Arquillian suites cover.)
  *
  * <p>Columns: {@code local}, {@code jms} (embedded Artemis) and {@code servicebus} (the Service Bus
  * test double).
@@ -58,7 +60,9 @@ class TransportMatrixIT {
         Jdbi.create(
             PostgresLauncher.url(suite), PostgresLauncher.user(), PostgresLauncher.password()));
     try (transport) {
-      Map<String, String> config = new LinkedHashMap<>(transport.start());
+      Map<String, String> config =
+          new LinkedHashMap<>(
+              transport.start(Node.definition("describe").describeRouting().entities()));
       config.put("ferry.service-name", OrderFlow.SERVICE);
       config.put("ferry.listener.concurrency", "2");
       config.put("ferry.outbox.poll-interval", "200ms");
@@ -69,8 +73,8 @@ class TransportMatrixIT {
         // first start (later starts find the durable subscriptions in place).
         Thread.sleep(1500);
 
-        // 1. Orders placed on both nodes: billing and e-mail each handle their copy once; the
-        //    shipping workers of both nodes compete for the commands.
+        // 1. Orders placed on both nodes: the service's subscription gets one copy of each event,
+        //    billed and mailed once; the shipping workers of both nodes compete for the commands.
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
           ids.add((i % 2 == 0 ? a : b).place(order("m" + i, "BOOK", 1)).orderId());
@@ -149,14 +153,16 @@ class TransportMatrixIT {
               .poolSize(8)
               .jtaRegistry("none")
               .build();
-      var builder = MessageBus.builder();
+      var builder = definition(name);
       config.forEach(builder::property);
-      bus =
-          OrderFlow.configure(builder)
-              .nodeId(name)
-              .store(store)
-              .handlers(new BillingHandler(), new EmailHandler(), new ShippingWorker(name))
-              .build();
+      bus = builder.nodeId(name).store(store).build();
+    }
+
+    /** The service as every node runs it: the sample's wiring and handlers, conventions only. */
+    static BusBuilder definition(String node) {
+      return OrderFlow.configure(MessageBus.builder())
+          .serviceName(OrderFlow.SERVICE)
+          .handlers(new BillingHandler(), new EmailHandler(), new ShippingWorker(node));
     }
 
     Jdbi jdbi() {

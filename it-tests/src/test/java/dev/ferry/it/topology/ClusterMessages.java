@@ -1,6 +1,7 @@
 package dev.ferry.it.topology;
 
 import dev.ferry.BusBuilder;
+import dev.ferry.Event;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
@@ -17,6 +18,7 @@ final class ClusterMessages {
   public record Job(String key) {}
 
   /** The event a worker publishes for each job it did; every subscribing service gets one. */
+  @Event
   @MessageType("ferry.it.cluster.job-done.v1")
   public record JobDone(String key, String node) {}
 

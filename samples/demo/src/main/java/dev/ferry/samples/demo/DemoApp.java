@@ -4,6 +4,7 @@ import dev.ferry.BusMetrics;
 import dev.ferry.ConfigurationException;
 import dev.ferry.DeadLetter;
 import dev.ferry.MessageBus;
+import dev.ferry.RoutingDescription;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.samples.demo.DemoMessages.DurableNote;
@@ -42,7 +43,9 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>A live view prints counts and rates every second; the final report lists, per flow, what was
  * sent, handled, duplicated and lost. Arguments: {@code --orders=N} (default 100), {@code
- * --notes=N} (default 200), {@code --timeout=60s}.
+ * --notes=N} (default 200), {@code --timeout=60s}; {@code --entities=servicebus} (or {@code jms})
+ * prints the entities the services need as Azure CLI commands (or Artemis broker.xml settings) and
+ * exits.
  */
 public final class DemoApp {
   private DemoApp() {}
@@ -66,8 +69,14 @@ public final class DemoApp {
         notes = Integer.parseInt(a.substring(8));
       } else if (a.startsWith("--timeout=")) {
         timeout = dev.ferry.config.ConfigKey.Type.DURATION.parser().apply(a.substring(10));
+      } else if (a.startsWith("--entities=")) {
+        System.out.print(entities(a.substring("--entities=".length())));
+        return;
       } else {
-        System.err.println("Unknown argument " + a + " (use --orders=N --notes=N --timeout=60s)");
+        System.err.println(
+            "Unknown argument "
+                + a
+                + " (use --orders=N --notes=N --timeout=60s, or --entities=servicebus|jms)");
         System.exit(2);
       }
     }
@@ -83,6 +92,17 @@ public final class DemoApp {
     }
     boolean ok = results.stream().allMatch(FlowResult::passed);
     System.exit(ok ? 0 : 1);
+  }
+
+  /**
+   * What the demo's services need on {@code transport}, in its own terms: Azure CLI commands for
+   * {@code servicebus}, broker.xml addresses and address settings for {@code jms}.
+   */
+  static String entities(String transport) {
+    // tag::provisioning[]
+    List<RoutingDescription> services = DemoServices.routing();
+    return RoutingDescription.provisioning(transport, RoutingDescription.union(services));
+    // end::provisioning[]
   }
 
   static List<FlowResult> run(

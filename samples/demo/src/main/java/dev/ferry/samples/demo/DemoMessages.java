@@ -1,5 +1,6 @@
 package dev.ferry.samples.demo;
 
+import dev.ferry.Event;
 import dev.ferry.MessageType;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -15,6 +16,7 @@ final class DemoMessages {
   @MessageType("demo.pong.v1")
   record Pong(int n, Instant pingSentAt) {}
 
+  @Event
   @MessageType("demo.order-placed.v1")
   record OrderPlaced(UUID orderId, int number, String customer, BigDecimal total) {}
 

@@ -4,6 +4,7 @@ import dev.ferry.BusBuilder;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageContext;
+import dev.ferry.RoutingDescription;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jms.JmsTransport;
 import dev.ferry.samples.demo.DemoMessages.DurableNote;
@@ -20,11 +21,14 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The demo's services, each a bus of its own with its own store over the shared database, as
- * separate processes would have. On Service Bus they use the entities in {@link
- * ServiceBusEntities}, which follows the handlers registered here.
+ * separate processes would have. {@link #routing()} describes them without starting any: the
+ * entities they need, which {@link ServiceBusEntities} checks on Service Bus.
  */
 final class DemoServices implements AutoCloseable {
   static final String SCHEMA = "ferry_demo";
+
+  /** The pinger's node id, fixed so that its reply queue has a name that can be created ahead. */
+  static final String PINGER_NODE_ID = "demo-pinger";
 
   final Tally pings = new Tally("ping/pong");
   final Tally billing = new Tally("order -> billing");
@@ -40,25 +44,48 @@ final class DemoServices implements AutoCloseable {
     this.infra = infra;
   }
 
+  /** The demo's services, in start order. */
+  static final List<String> NAMES =
+      List.of("ponger", "pinger", "orders", "billing", "email", "notes");
+
+  /**
+   * What a service is, whatever it runs on: its name, its handlers and the types it sends. The
+   * routing conventions derive every queue, topic and subscription from these.
+   */
+  private BusBuilder definition(String name) {
+    BusBuilder builder = MessageBus.builder().serviceName(name);
+    return switch (name) {
+      case "ponger" -> builder.handlers(new Ponger());
+      // A fixed node id gives the pinger's reply queue a name that can be created ahead.
+      case "pinger" -> builder.nodeId(PINGER_NODE_ID).messageTypes(Ping.class);
+      case "orders" ->
+          builder.messageTypes(OrderPlaced.class, RemindCustomer.class, DurableNote.class);
+      case "billing" -> builder.handlers(new Billing());
+      case "email" -> builder.handlers(new Email());
+      case "notes" -> builder.handlers(new Notes());
+      default -> throw new IllegalArgumentException("no demo service " + name);
+    };
+  }
+
+  /** The routing of every demo service, without starting any. */
+  static List<RoutingDescription> routing() {
+    DemoServices definitions = new DemoServices(null);
+    return NAMES.stream().map(n -> definitions.definition(n).describeRouting()).toList();
+  }
+
   private BusBuilder service(String name) {
     JdbiEnvelopeStore store =
         JdbiEnvelopeStore.builder().dataSource(infra.dataSource()).schema(SCHEMA).build();
     stores.put(name, store);
     BusBuilder builder =
-        MessageBus.builder()
+        definition(name)
             .config(infra.config())
-            .serviceName(name)
             .store(store)
             .circuitBreakerProbeInterval(Duration.ofMillis(500))
-            .outboxPollInterval(Duration.ofMillis(200))
-            .messageTypes(
-                Ping.class, Pong.class, OrderPlaced.class, RemindCustomer.class, DurableNote.class);
+            .outboxPollInterval(Duration.ofMillis(200));
     if (infra.serviceBus()) {
       // The transport comes from the configuration (ferry.transport=servicebus and its keys), as
-      // in any service. Only the reply queue is named here: it must exist before replies arrive.
-      if (name.equals("pinger")) {
-        builder.nodeId(ServiceBusEntities.PINGER_NODE_ID);
-      }
+      // in any service.
       return builder;
     }
     return builder.transport(
@@ -88,24 +115,17 @@ final class DemoServices implements AutoCloseable {
   }
 
   void startAll() {
-    start("ponger", service("ponger").handlers(new Ponger()));
-    start("pinger", service("pinger"));
-    start("orders", service("orders"));
-    start("billing", service("billing").handlers(new Billing()));
-    start("email", service("email").handlers(new Email()));
-    start("notes", service("notes").handlers(new Notes()));
+    NAMES.forEach(name -> start(name, service(name)));
   }
 
   /*
-   * Each handler names the one endpoint its messages arrive on: the queue a type is sent to, or the
-   * service's subscription on the topic it is published to. The routing convention would listen on
-   * both, but on Service Bus a queue and a topic cannot share a name, so one of the two could never
-   * exist there. ServiceBusEntities reads the list of entities from these annotations.
+   * No handler names an endpoint: a command's handler listens on the queue named after its alias,
+   * an event's handler on its service's subscription of the topic named after the alias.
    */
 
   /** Answers each ping. */
   public class Ponger {
-    @Handles(endpoint = "queue:demo.ping.v1")
+    @Handles
     public void on(Ping ping, MessageContext ctx) {
       ctx.respond(new Pong(ping.n(), ping.sentAt()));
     }
@@ -113,7 +133,7 @@ final class DemoServices implements AutoCloseable {
 
   /** Bills each order in the handler's own database transaction; one customer always fails. */
   public class Billing {
-    @Handles(endpoint = "topic:demo.order-placed.v1/subscriptions/billing")
+    @Handles
     public void on(OrderPlaced order, Handle db) {
       if (order.customer().equals("poison")) {
         throw new IllegalStateException("Customer 'poison' has no billing account");
@@ -128,12 +148,12 @@ final class DemoServices implements AutoCloseable {
 
   /** Sends (pretend) emails for orders and reminders. */
   public class Email {
-    @Handles(endpoint = "topic:demo.order-placed.v1/subscriptions/email")
+    @Handles
     public void on(OrderPlaced order) {
       email.received(order.orderId());
     }
 
-    @Handles(endpoint = "queue:demo.remind-customer.v1")
+    @Handles
     public void on(RemindCustomer reminder) {
       reminders.received(reminder.orderId());
     }
@@ -141,15 +161,10 @@ final class DemoServices implements AutoCloseable {
 
   /** Receives the notes sent while the broker was down. */
   public class Notes {
-    @Handles(endpoint = "queue:demo.durable-note.v1")
+    @Handles
     public void on(DurableNote note) {
       notes.received(note.n());
     }
-  }
-
-  /** The classes of the handlers above, for the list of entities they listen on. */
-  static List<Class<?>> handlerClasses() {
-    return List.of(Ponger.class, Billing.class, Email.class, Notes.class);
   }
 
   @Override

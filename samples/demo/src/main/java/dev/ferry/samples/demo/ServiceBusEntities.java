@@ -3,62 +3,32 @@ package dev.ferry.samples.demo;
 import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.FerryException;
-import dev.ferry.Handles;
+import dev.ferry.RoutingDescription;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.servicebus.ServiceBusKeys;
-import java.lang.reflect.Method;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The Service Bus entities the demo's services use. The Service Bus transport never creates
  * entities, so on a real namespace they must exist before the demo starts: it prints this list,
  * checks each entity and fails naming the missing ones, instead of starting listeners that wait.
  *
- * <p>The list is read from the handlers in {@link DemoServices}, each of which names its endpoint,
- * plus the queue where the pinger gets its replies ({@code ferry.replies.<node-id>}).
+ * <p>The list is the services' own routing description ({@link DemoServices#routing()}): the queues
+ * of the commands they send or handle, the topics of the events, the subscription of each handling
+ * service, and the pinger's reply queue. {@code DemoApp --entities=servicebus} prints it as Azure
+ * CLI commands.
  */
 final class ServiceBusEntities {
-  /** The pinger's node id, fixed so that its reply queue has a name that can be created ahead. */
-  static final String PINGER_NODE_ID = "demo-pinger";
-
-  private static final Comparator<Address> BY_NAME =
-      Comparator.comparing(Address::name)
-          .thenComparing(a -> a.subscription() == null ? "" : a.subscription());
+  /** The pinger's node id; see {@link DemoServices#PINGER_NODE_ID}. */
+  static final String PINGER_NODE_ID = DemoServices.PINGER_NODE_ID;
 
   private ServiceBusEntities() {}
 
-  /**
-   * The endpoints of the demo's handlers and the pinger's reply queue: queues first, then
-   * subscriptions. Every topic the demo publishes to has a subscription here, so it exists when
-   * they do.
-   */
+  /** Every entity the demo's services need: queues, then topics, then subscriptions. */
   static List<Address> needed() {
-    Set<Address> endpoints = new LinkedHashSet<>();
-    for (Class<?> handlers : DemoServices.handlerClasses()) {
-      for (Method m : handlers.getMethods()) {
-        Handles h = m.getAnnotation(Handles.class);
-        if (h != null) {
-          endpoints.add(Address.parse(h.endpoint()));
-        }
-      }
-    }
-    endpoints.add(Address.queue("ferry.replies." + PINGER_NODE_ID));
-    List<Address> all = new ArrayList<>();
-    endpoints.stream()
-        .filter(a -> a.kind() == Address.Kind.QUEUE)
-        .sorted(BY_NAME)
-        .forEach(all::add);
-    endpoints.stream()
-        .filter(a -> a.kind() != Address.Kind.QUEUE)
-        .sorted(BY_NAME)
-        .forEach(all::add);
-    return all;
+    return RoutingDescription.union(DemoServices.routing());
   }
 
   /** Prints the entities and checks that each exists; fails naming those that do not. */

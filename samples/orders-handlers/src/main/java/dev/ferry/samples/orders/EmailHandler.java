@@ -1,20 +1,16 @@
 package dev.ferry.samples.orders;
 
 import dev.ferry.Handles;
-import dev.ferry.MessageContext;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The e-mail service's subscription to {@link OrderPlaced}: its own copy of the event, its own
- * retries and dead letters, whatever billing does. "Sending" records the mail in a table.
+ * The confirmation e-mail for each {@link OrderPlaced}. "Sending" records the mail in a table, in
+ * the same transaction as billing's invoice while both are deployed in one service.
  */
 public class EmailHandler {
 
-  @Handles(endpoint = OrderFlow.EMAIL_SUBSCRIPTION)
-  public void on(OrderPlaced order, Handle handle, MessageContext context) {
-    if (!OrderFlow.arrivedOn(context, OrderFlow.EMAIL_SUBSCRIPTION)) {
-      return; // billing's copy
-    }
+  @Handles
+  public void on(OrderPlaced order, Handle handle) {
     handle
         .createUpdate(
             "insert into emails (order_id, recipient, subject) values (:id, :to, :subject)")

@@ -1,37 +1,39 @@
 package dev.ferry.samples.orders;
 
-import dev.ferry.Address;
 import dev.ferry.BusBuilder;
 import dev.ferry.ErrorPolicy;
-import dev.ferry.MessageContext;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The wiring of the order workflow, the same in every host:
+ * The wiring of the order workflow, the same in every host and on every transport. No handler and
+ * no route names an endpoint: the routing conventions derive them from the message types.
  *
  * <pre>
- *   POST /orders -- Orders.place --> publish OrderPlaced (topic orders.order-placed.v1)
- *        subscription "billing" --> BillingHandler --> send ShipOrder (queue orders.shipping)
- *        subscription "email"   --> EmailHandler
- *   queue orders.shipping      --> ShippingWorker (competing consumers; retries, then dead letter)
+ *   POST /orders -- Orders.place --> publish OrderPlaced (an event: topic orders.order-placed.v1)
+ *        subscription "orders" --> BillingHandler --> send ShipOrder (a command)
+ *                              --> EmailHandler
+ *   queue orders.ship-order.v1 --> ShippingWorker (competing consumers; retries, then dead letter)
  * </pre>
  *
- * <p>Billing and email are two services that happen to be deployed together here. Each has its own
- * subscription, named as that service would name it (a bus with {@code ferry.service-name=billing}
- * subscribes as {@code billing}), so each gets its own copy of every event, with its own inbox
- * record, retries and dead letters; one failing never re-runs the other. Moving either into a
- * deployment of its own changes nothing on the wire.
+ * <p>Billing and e-mail are deployed together here, in the service {@value #SERVICE}: they share
+ * its subscription and handle each copy in one transaction, so that a failure of either retries
+ * both and neither commits alone. Deployed as services of their own ({@code
+ * ferry.service-name=billing} and {@code email}), each gets its own subscription, copy, inbox
+ * record, retries and dead letters; nothing else changes.
  */
 public final class OrderFlow {
   /** The service this sample is deployed as. */
   public static final String SERVICE = "orders";
 
-  public static final String BILLING_SUBSCRIPTION =
-      "topic:orders.order-placed.v1/subscriptions/billing";
-  public static final String EMAIL_SUBSCRIPTION =
-      "topic:orders.order-placed.v1/subscriptions/email";
-  public static final String SHIPPING_QUEUE = "queue:orders.shipping";
+  /**
+   * Where the conventions put {@link ShipOrder} commands: the queue named after its alias. Not
+   * routing input; for checks and for hosts that must name the entity (a Functions trigger).
+   */
+  public static final String SHIPPING_QUEUE = "queue:orders.ship-order.v1";
+
+  /** The topic of {@link OrderPlaced}, named after its alias; see {@link #SHIPPING_QUEUE}. */
+  public static final String ORDER_TOPIC = "orders.order-placed.v1";
 
   /** Attempts a shipment gets before it is dead-lettered. */
   public static final int SHIPPING_ATTEMPTS = 3;
@@ -54,24 +56,8 @@ public final class OrderFlow {
         .thenDeadLetter();
   }
 
-  /**
-   * Whether a delivery arrived on {@code endpoint} (transport aside). The runtime currently hands
-   * an event to every handler of its type on each endpoint it arrives on, so the billing handler
-   * would also run for the e-mail subscription's copy; each subscriber handles only the copy of its
-   * own subscription until bus-api dispatches by endpoint, after which this check is always true.
-   */
-  public static boolean arrivedOn(MessageContext context, String endpoint) {
-    Address expected = Address.parse(endpoint);
-    Address actual = context.endpoint();
-    return actual.kind() == expected.kind()
-        && actual.name().equals(expected.name())
-        && java.util.Objects.equals(actual.subscription(), expected.subscription());
-  }
-
-  /** Routes and error policies of the flow; handlers are registered by the host. */
+  /** Message types and error policies of the flow; handlers are registered by the host. */
   public static BusBuilder configure(BusBuilder bus) {
-    return bus.messageTypes(OrderPlaced.class, ShipOrder.class)
-        .route(ShipOrder.class, SHIPPING_QUEUE)
-        .onError(carrierPolicy());
+    return bus.messageTypes(OrderPlaced.class, ShipOrder.class).onError(carrierPolicy());
   }
 }

@@ -5,10 +5,10 @@ import dev.ferry.MessageContext;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Ships orders from the shipping queue. Every worker thread of every node competes for the queue,
- * so each command is handled by exactly one of them. While the carrier is closed it fails with
- * {@link CarrierUnavailableException}: {@link OrderFlow#carrierPolicy()} retries, then
- * dead-letters.
+ * Ships orders from the queue of {@link ShipOrder} commands. Every worker thread of every node
+ * competes for the queue, so each command is handled by exactly one of them. While the carrier is
+ * closed it fails with {@link CarrierUnavailableException}: {@link OrderFlow#carrierPolicy()}
+ * retries, then dead-letters.
  */
 public class ShippingWorker {
   private final String node;
@@ -23,7 +23,7 @@ public class ShippingWorker {
     this.node = node;
   }
 
-  @Handles(endpoint = OrderFlow.SHIPPING_QUEUE)
+  @Handles
   public void on(ShipOrder command, Handle handle, MessageContext context) {
     boolean open =
         handle

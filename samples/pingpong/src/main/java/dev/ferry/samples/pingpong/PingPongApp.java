@@ -74,10 +74,7 @@ public final class PingPongApp {
     try (MessageBus ponger =
             MessageBus.builder().serviceName("ponger").handlers(new Ponger()).build();
         MessageBus pinger =
-            MessageBus.builder()
-                .serviceName("pinger")
-                .messageTypes(Ping.class, Pong.class)
-                .build()) {
+            MessageBus.builder().serviceName("pinger").messageTypes(Ping.class).build()) {
       // end::pingpong[]
       System.out.println(ponger.describeRouting());
       ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();

@@ -9,23 +9,29 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.ferry.functions.FerryFunctions;
 import dev.ferry.functions.ServiceBusTrigger;
 import dev.ferry.functions.TriggerMessage;
+import dev.ferry.samples.orders.OrderFlow;
 import java.util.Map;
 
 /**
  * The order workflow's functions. Each hands its message to Ferry, which runs the same handler
  * classes as the WAR ({@code BillingHandler}, {@code EmailHandler}, {@code ShippingWorker}) with
- * the same routing, inbox, outbox and error policies.
+ * the same routing, inbox, outbox and error policies. The triggers name the entities the routing
+ * conventions give the service {@value OrderFlow#SERVICE}: its subscription of the event's topic,
+ * and the command's queue; {@code describeRouting()} lists them.
  */
 public class OrderFunctions {
-  static final String TOPIC = "orders.order-placed.v1";
-  static final String SHIPPING = "orders.shipping";
+  // A trigger must name its entity; these are the ones the routing conventions give the flow.
+  static final String TOPIC = OrderFlow.ORDER_TOPIC;
+  static final String SUBSCRIPTION = OrderFlow.SERVICE;
+  static final String SHIPPING = "orders.ship-order.v1";
 
-  @FunctionName("billing")
-  public void billing(
+  /** Billing and e-mail: both handlers of {@code OrderPlaced}, on the service's subscription. */
+  @FunctionName("order-placed")
+  public void orderPlaced(
       @ServiceBusTopicTrigger(
               name = "message",
               topicName = TOPIC,
-              subscriptionName = "billing",
+              subscriptionName = SUBSCRIPTION,
               connection = "ServiceBusConnection",
               dataType = "binary")
           byte[] body,
@@ -38,40 +44,7 @@ public class OrderFunctions {
       @BindingName("ApplicationProperties") Map<String, Object> properties,
       @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
       ExecutionContext context) {
-    FerryFunctions.subscription(TOPIC, "billing")
-        .handle(
-            message(
-                body,
-                messageId,
-                deliveryCount,
-                sequenceNumber,
-                subject,
-                contentType,
-                correlationId,
-                properties,
-                enqueuedTimeUtc),
-            context);
-  }
-
-  @FunctionName("email")
-  public void email(
-      @ServiceBusTopicTrigger(
-              name = "message",
-              topicName = TOPIC,
-              subscriptionName = "email",
-              connection = "ServiceBusConnection",
-              dataType = "binary")
-          byte[] body,
-      @BindingName("MessageId") String messageId,
-      @BindingName("DeliveryCount") int deliveryCount,
-      @BindingName("SequenceNumber") long sequenceNumber,
-      @BindingName("Subject") String subject,
-      @BindingName("ContentType") String contentType,
-      @BindingName("CorrelationId") String correlationId,
-      @BindingName("ApplicationProperties") Map<String, Object> properties,
-      @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
-      ExecutionContext context) {
-    FerryFunctions.subscription(TOPIC, "email")
+    FerryFunctions.subscription(TOPIC, SUBSCRIPTION)
         .handle(
             message(
                 body,

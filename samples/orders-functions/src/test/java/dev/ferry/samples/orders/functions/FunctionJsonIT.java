@@ -17,13 +17,13 @@ class FunctionJsonIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void theSubscriptionFunctionsAreTriggeredByTheirSubscriptionsInBinary() throws Exception {
-    for (String subscription : new String[] {"billing", "email"}) {
-      JsonNode binding = trigger(subscription);
+  void theEventFunctionIsTriggeredByTheServicesSubscriptionInBinary() throws Exception {
+    for (String function : new String[] {"order-placed"}) {
+      JsonNode binding = trigger(function);
       assertThat(binding.path("type").asText()).isEqualTo("serviceBusTrigger");
       assertThat(binding.path("direction").asText()).isEqualTo("in");
       assertThat(binding.path("topicName").asText()).isEqualTo("orders.order-placed.v1");
-      assertThat(binding.path("subscriptionName").asText()).isEqualTo(subscription);
+      assertThat(binding.path("subscriptionName").asText()).isEqualTo("orders");
       assertThat(binding.path("connection").asText()).isEqualTo("ServiceBusConnection");
       assertThat(binding.path("dataType").asText()).isEqualTo("binary");
     }
@@ -33,7 +33,7 @@ class FunctionJsonIT {
   void theShippingFunctionIsTriggeredByItsQueue() throws Exception {
     JsonNode binding = trigger("shipping");
     assertThat(binding.path("type").asText()).isEqualTo("serviceBusTrigger");
-    assertThat(binding.path("queueName").asText()).isEqualTo("orders.shipping");
+    assertThat(binding.path("queueName").asText()).isEqualTo("orders.ship-order.v1");
     assertThat(binding.path("connection").asText()).isEqualTo("ServiceBusConnection");
     assertThat(binding.path("dataType").asText()).isEqualTo("binary");
     assertThat(json("shipping").path("entryPoint").asText())

@@ -45,10 +45,10 @@ class OrderFunctionsTest {
   void start(PostgresDatabase database) {
     serviceBus =
         ServiceBusTestDouble.builder()
-            .queue("orders.shipping")
+            .queue("orders.ship-order.v1")
             .topic(
                 "orders.order-placed.v1",
-                TopicSettings.defaults().withSubscription("billing").withSubscription("email"))
+                TopicSettings.defaults().withSubscription(OrderFlow.SERVICE))
             .start();
     jdbi = Jdbi.create(database.jdbcUrl(), database.username(), database.password());
     OrderSchema.install(jdbi);
@@ -87,8 +87,7 @@ class OrderFunctionsTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> count("shipments") == 10);
       assertThat(count("invoices")).isEqualTo(10);
       assertThat(count("emails")).isEqualTo(10);
-      assertThat(host.invocations("billing")).hasSize(10);
-      assertThat(host.invocations("email")).hasSize(10);
+      assertThat(host.invocations("order-placed")).hasSize(10);
       assertThat(host.invocations()).allMatch(FunctionsHostSimulator.Invocation::completed);
     }
   }

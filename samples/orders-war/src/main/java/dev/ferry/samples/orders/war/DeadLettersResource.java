@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * The dead letters of every endpoint of this service: list, replay, purge. A dead letter's id
- * contains the endpoint ({@code uuid@jms:queue:orders.shipping}), so URLs carry its {@code ref}:
- * the id in URL-safe Base64.
+ * contains the endpoint ({@code uuid@jms:queue:orders.ship-order.v1}), so URLs carry its {@code
+ * ref}: the id in URL-safe Base64.
  */
 @Path("dead-letters")
 @RequestScoped

@@ -7,19 +7,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.JMSDestinationDefinition;
 
 /**
- * Routes and error policies of the order flow, shared with every other host of the handlers.
+ * Message types and error policies of the order flow, shared with every other host of the handlers.
  *
- * <p>The shipping queue is declared here because WildFly's broker does not create queues on first
- * use ({@code auto-create-queues} is off by default); Ferry addresses it by name. Topic
- * subscriptions need no declaration: Ferry creates them as shared durable subscriptions. In
- * production, declare the queue in the server's configuration instead ({@code jms-queue add}), so
- * that its lifetime does not follow the deployment's.
+ * <p>The queue of {@code ShipOrder} commands, named after its alias by the routing conventions, is
+ * declared here because WildFly's broker does not create queues on first use ({@code
+ * auto-create-queues} is off by default); Ferry addresses it by name. Topic subscriptions need no
+ * declaration: Ferry creates them as shared durable subscriptions. In production, declare the queue
+ * in the server's configuration instead ({@code jms-queue add}), so that its lifetime does not
+ * follow the deployment's.
  */
 @ApplicationScoped
 @JMSDestinationDefinition(
     name = "java:app/jms/orders-shipping",
     interfaceName = "jakarta.jms.Queue",
-    destinationName = "orders.shipping",
+    destinationName = "orders.ship-order.v1",
     description = "OrderFlow.SHIPPING_QUEUE: ShipOrder commands for the competing shipping workers")
 // tag::customizer[]
 public class OrderWiring implements FerryCustomizer {
