@@ -58,11 +58,11 @@ import org.jdbi.v3.core.Handle;
  * the server in {@code FERRY_TEST_JDBC_URL}). Prints a table and writes {@code
  * target/benchmarks/store-results.csv} and {@code store-results.json}.
  *
- * <p>Run: {@code ./mvnw -q -pl benchmarks -am install -DskipTests && ./mvnw -q -pl benchmarks
- * exec:exec@store}. Options go in {@code FERRY_STORE_BENCH} (or are the arguments when run with
- * {@code java}): {@code --rounds=5} of {@code --seconds=2} each for bare and Ferry in turn, after
- * {@code --warmup=5} seconds of each; {@code --threads=1,4}, {@code --drain-rows=50000}, {@code
- * --pg=durable,fast}, {@code --out=target/benchmarks}.
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am test-compile exec:exec@store}. Options go in {@code
+ * FERRY_STORE_BENCH} (or are the arguments when run with {@code java}): {@code --rounds=5} of
+ * {@code --seconds=2} each for bare and Ferry in turn, after {@code --warmup=5} seconds of each;
+ * {@code --threads=1,4}, {@code --drain-rows=50000}, {@code --pg=durable,fast}, {@code
+ * --out=target/benchmarks}.
  */
 public final class StoreBenchmarks {
   private StoreBenchmarks() {}
