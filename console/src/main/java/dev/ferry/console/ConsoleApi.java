@@ -13,7 +13,8 @@ public interface ConsoleApi {
    * One HTTP request, as the host received it.
    *
    * @param method {@code GET} or {@code POST}
-   * @param path the path below the API root, e.g. {@code /dead-letters/42}
+   * @param path the raw (still percent-encoded) path below the API root, e.g. {@code
+   *     /dead-letters/42}
    * @param query the query parameters (first value of each)
    * @param body the request body, empty for none
    * @param operator who is calling, as the audit trail records it

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,6 +117,10 @@ class ConsoleRestTest {
     assertThat(d.toString()).doesNotContain("s3cr3t-header-value");
     assertThat(d.get("stackTrace").asText()).contains("warehouse rejected quantity 0");
     assertThat(http.get("api/dead-letters/no-such-id").status()).isEqualTo(404);
+    // Ids hold '@' and ':' (id@endpoint); a client that percent-encodes them finds the same one.
+    String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
+    assertThat(encoded).isNotEqualTo(id);
+    assertThat(http.get("api/dead-letters/" + encoded).json().get("id").asText()).isEqualTo(id);
   }
 
   @Test

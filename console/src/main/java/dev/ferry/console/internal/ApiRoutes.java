@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.MessageBus;
 import dev.ferry.console.ConsoleApi;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public final class ApiRoutes implements ConsoleApi {
       default:
         Matcher m = ONE.matcher(path);
         if (m.matches()) {
-          return Views.detail(ops.find(m.group(1)));
+          return Views.detail(ops.find(segment(m.group(1))));
         }
         throw new NotFoundException("No such resource: " + path);
     }
@@ -109,7 +110,7 @@ public final class ApiRoutes implements ConsoleApi {
         if (!m.matches()) {
           throw new NotFoundException("No such action: " + path);
         }
-        String id = m.group(1);
+        String id = segment(m.group(1));
         if (m.group(2).equals("purge")) {
           if (ops.purge(List.of(id), r.operator()) == 0) {
             throw new NotFoundException("No dead letter " + id + " (replayed or purged?)");
@@ -169,6 +170,11 @@ public final class ApiRoutes implements ConsoleApi {
   private static DeadLetterFilter filter(
       java.util.function.Function<String, String> param, int limit) {
     return DeadLetterFilter.from(param, limit);
+  }
+
+  /** A percent-encoded path segment, decoded; '+' stays a plus, as in paths. */
+  private static String segment(String raw) {
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private JsonNode body(byte[] body) {
