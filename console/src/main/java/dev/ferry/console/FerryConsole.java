@@ -48,6 +48,7 @@ public final class FerryConsole {
   private final DeadLetterOperations operations;
   private final ConsoleApi api;
   private final FerryConfig config;
+  private final StaticAssets assets = new StaticAssets();
 
   private FerryConsole(Builder b) {
     AuditTrail audit =
@@ -66,6 +67,16 @@ public final class FerryConsole {
   /** The REST API, for a host that carries it on its own HTTP server. */
   public ConsoleApi api() {
     return api;
+  }
+
+  /**
+   * The web UI's file at {@code path} ({@code /}, {@code /app.js}, {@code /app.css}), for a host
+   * that serves the console itself; null for any other path. The UI calls the API at {@code api/}
+   * relative to its own address.
+   */
+  public ConsoleApi.Reply page(String path) {
+    StaticAssets.Asset a = assets.find(path);
+    return a == null ? null : new ConsoleApi.Reply(200, a.contentType(), a.bytes());
   }
 
   /** The newest audit entries first, at most {@code limit}. */
@@ -97,7 +108,7 @@ public final class FerryConsole {
       EmbeddedServer server =
           new EmbeddedServer(
               api,
-              new StaticAssets(),
+              assets,
               config.get(ConsoleKeys.BIND_ADDRESS),
               config.get(ConsoleKeys.PORT),
               token,

@@ -4,6 +4,7 @@ import dev.ferry.console.AuditEntry;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -33,19 +34,27 @@ public final class PostgresAuditTrail implements AuditTrail {
 
   /** Creates the schema and table if they are missing. Safe to run any number of times. */
   public PostgresAuditTrail migrate() {
-    jdbi.useTransaction(
+    // A session lock, not a transaction one: the Jdbi may leave transactions to a container.
+    jdbi.useHandle(
         h -> {
-          h.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK);
-          h.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-          h.execute(
-              "CREATE TABLE IF NOT EXISTS "
-                  + table
-                  + " (id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, operator TEXT NOT NULL,"
-                  + " action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL)");
-          h.execute(
-              "CREATE INDEX IF NOT EXISTS " + TABLE + "_at ON " + table + " (at DESC, id DESC)");
+          h.execute("SELECT pg_advisory_lock(?)", MIGRATION_LOCK);
+          try {
+            create(h);
+          } finally {
+            h.execute("SELECT pg_advisory_unlock(?)", MIGRATION_LOCK);
+          }
         });
     return this;
+  }
+
+  private void create(Handle h) {
+    h.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+    h.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + table
+            + " (id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, operator TEXT NOT NULL,"
+            + " action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL)");
+    h.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_at ON " + table + " (at DESC, id DESC)");
   }
 
   @Override
