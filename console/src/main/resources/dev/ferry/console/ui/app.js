@@ -168,6 +168,7 @@ async function openDetail(id) {
     $("edit-body").disabled = d.bodyEncoding !== "utf-8";
     $("d-stack").textContent = d.stackTrace || "–";
     $("d-message").hidden = true;
+    $("notice").hidden = true;
     show("detail");
   } catch (e) {
     notice(e.message, true);
@@ -191,14 +192,21 @@ async function act(call, describe) {
   await refresh();
 }
 
-async function detailAct(call, describe) {
+// An action on the open dead letter; on success back to the list, on failure the message goes
+// next to the edit box (for an edited replay) or to the notice at the top.
+async function detailAct(call, describe, nextToEdit) {
   try {
     const r = await call();
     show("dead-letters");
     notice(describe(r), false);
     await refresh();
   } catch (e) {
-    detailMessage(e.message, true);
+    if (nextToEdit) {
+      detailMessage(e.message, true);
+    } else {
+      notice(e.message, true);
+      window.scrollTo(0, 0);
+    }
   }
 }
 
@@ -268,7 +276,7 @@ function wire() {
   $("replay-edited").addEventListener("click", () => detailAct(
     () => api("POST", "/dead-letters/" + encodeURIComponent(state.current.id) + "/replay",
       { body: $("edit-body").value }),
-    () => "Replayed " + state.current.id + " with the edited body"));
+    () => "Replayed " + state.current.id + " with the edited body", true));
   $("close-detail").addEventListener("click", () => show("dead-letters"));
   $("tab-dead-letters").addEventListener("click", () => show("dead-letters"));
   $("tab-audit").addEventListener("click", () => { show("audit"); loadAudit().catch(e => notice(e.message, true)); });
