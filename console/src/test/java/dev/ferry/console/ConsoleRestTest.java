@@ -1,9 +1,11 @@
 package dev.ferry.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.ConfigurationException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -237,5 +239,18 @@ class ConsoleRestTest {
         .contains("HttpOnly")
         .contains("SameSite=Strict");
     assertThat(login.headers().firstValue("Location").orElseThrow()).isEqualTo("/");
+  }
+
+  @Test
+  void aConfiguredTokenIsUsedAndAShortOneRefused() throws Exception {
+    String token = "a-configured-token-0123456789";
+    try (ConsoleServer configured = FerryConsole.builder(shop.bus).token(token).build().serve()) {
+      assertThat(configured.token()).isEqualTo(token);
+      assertThat(new ConsoleHttp(configured).get("api/session").status()).isEqualTo(200);
+    }
+    assertThatThrownBy(() -> FerryConsole.builder(shop.bus).token("short").build().serve())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("ferry.console.token")
+        .hasMessageNotContaining("short");
   }
 }

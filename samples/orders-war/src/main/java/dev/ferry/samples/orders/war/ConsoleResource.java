@@ -67,6 +67,9 @@ public class ConsoleResource {
   }
 
   private Response call(String method, UriInfo uri, byte[] body, HttpServletRequest request) {
+    if (request.getUserPrincipal() == null) { // web.xml's constraint was removed or bypassed
+      return Response.status(Response.Status.UNAUTHORIZED).build();
+    }
     Map<String, String> query = new LinkedHashMap<>();
     uri.getQueryParameters().forEach((k, v) -> query.put(k, v.get(0)));
     return reply(
