@@ -239,6 +239,17 @@ class ConsoleRestTest {
         .contains("HttpOnly")
         .contains("SameSite=Strict");
     assertThat(login.headers().firstValue("Location").orElseThrow()).isEqualTo("/");
+    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    assertThat(cookie).startsWith("ferry-console-" + server.port() + "=");
+    HttpResponse<String> withCookie =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.url() + "api/session"))
+                    .header("Cookie", cookie)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(withCookie.statusCode()).isEqualTo(200);
+    assertThat(withCookie.body()).contains("(web)");
   }
 
   @Test

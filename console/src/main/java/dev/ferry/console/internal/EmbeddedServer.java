@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * browser, which then drops the token from its address bar). The token never goes to the log.
  */
 public final class EmbeddedServer implements AutoCloseable {
-  public static final String COOKIE = "ferry-console";
+  /** Cookies are not kept apart by port: each console names its own after its port. */
+  private static final String COOKIE_PREFIX = "ferry-console-";
+
   private static final int MAX_BODY = 4 * 1024 * 1024;
 
   private final HttpServer server;
@@ -31,6 +33,7 @@ public final class EmbeddedServer implements AutoCloseable {
   private final StaticAssets assets;
   private final String token;
   private final String operator;
+  private final String cookie;
 
   public EmbeddedServer(
       ConsoleApi api,
@@ -57,6 +60,7 @@ public final class EmbeddedServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::serve);
     server.start();
+    this.cookie = COOKIE_PREFIX + server.getAddress().getPort();
   }
 
   public InetSocketAddress address() {
@@ -92,7 +96,7 @@ public final class EmbeddedServer implements AutoCloseable {
       return;
     }
     x.getResponseHeaders()
-        .add("Set-Cookie", COOKIE + "=" + given + "; Path=/; HttpOnly; SameSite=Strict");
+        .add("Set-Cookie", cookie + "=" + given + "; Path=/; HttpOnly; SameSite=Strict");
     x.getResponseHeaders().add("Location", "/");
     send(x, 303, "text/plain; charset=utf-8", new byte[0]);
   }
@@ -139,7 +143,7 @@ public final class EmbeddedServer implements AutoCloseable {
     if (cookies != null) {
       for (String c : cookies.split(";")) {
         String[] kv = c.trim().split("=", 2);
-        if (kv.length == 2 && kv[0].equals(COOKIE) && valid(kv[1])) {
+        if (kv.length == 2 && kv[0].equals(cookie) && valid(kv[1])) {
           return "web";
         }
       }
