@@ -173,6 +173,29 @@ class ConsoleBrowserTest {
     screenshot("console-audit.png");
   }
 
+  @Test
+  void operatorReplaysAGroupAndPurgesASelection() {
+    browser.get(server.operatorUrl());
+    awaitRows(5);
+    WebElement charges =
+        browser.findElements(By.cssSelector("#groups tbody tr")).stream()
+            .filter(r -> r.getText().contains("java.lang.IllegalArgumentException"))
+            .findFirst()
+            .orElseThrow();
+    charges.findElement(By.cssSelector("button.group-replay")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Replayed 2"));
+    shop.awaitDeadLetters(5); // the card is still declined: both are back
+
+    List<WebElement> boxes = browser.findElements(By.cssSelector("#dead-letters input.select"));
+    boxes.get(0).click();
+    boxes.get(1).click();
+    browser.findElement(By.id("purge-selected")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Purged 2"));
+    awaitRows(3);
+    assertThat(shop.bus.deadLetters().count()).isEqualTo(3);
+  }
+
   private void screenshot(String name) throws IOException {
     File shot = browser.getScreenshotAs(OutputType.FILE);
     Path out = Path.of("target", "screenshots", name);
