@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -163,12 +164,11 @@ public final class ApiRoutes implements ConsoleApi {
     return m;
   }
 
-  private static DeadLetterFilter filter(java.util.function.Function<String, String> param) {
+  private static DeadLetterFilter filter(Function<String, String> param) {
     return filter(param, DEFAULT_LIMIT);
   }
 
-  private static DeadLetterFilter filter(
-      java.util.function.Function<String, String> param, int limit) {
+  private static DeadLetterFilter filter(Function<String, String> param, int limit) {
     return DeadLetterFilter.from(param, limit);
   }
 

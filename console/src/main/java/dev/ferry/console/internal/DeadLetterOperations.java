@@ -8,12 +8,14 @@ import dev.ferry.console.AuditEntry;
 import dev.ferry.console.NativeDrain;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +87,7 @@ public final class DeadLetterOperations {
     boolean truncated = all.size() > GROUP_SCAN;
     Map<List<String>, Group> groups = new LinkedHashMap<>();
     for (DeadLetter d : truncated ? all.subList(0, GROUP_SCAN) : all) {
-      List<String> key = java.util.Arrays.asList(d.reason(), d.exceptionType());
+      List<String> key = Arrays.asList(d.reason(), d.exceptionType());
       Group g = groups.get(key);
       groups.put(
           key,
@@ -124,7 +126,6 @@ public final class DeadLetterOperations {
   }
 
   public int replay(DeadLetterFilter filter, String operator) {
-    requireNarrowedOrAll(filter);
     return audited(
         operator,
         "replay",
@@ -186,7 +187,6 @@ public final class DeadLetterOperations {
   }
 
   public long purge(DeadLetterFilter filter, String operator) {
-    requireNarrowedOrAll(filter);
     return audited(
         operator,
         "purge",
@@ -214,16 +214,6 @@ public final class DeadLetterOperations {
     return audited(operator, "drain", name, () -> drain.drain(name), n -> "moved " + n);
   }
 
-  /**
-   * A query without criteria would touch every dead letter: allowed, but the caller must have said
-   * so, which the REST layer does with {@code all=true}; here it only guards the limit.
-   */
-  private static void requireNarrowedOrAll(DeadLetterFilter filter) {
-    if (filter.query().limit() < 1) {
-      throw new BadRequestException("limit must be at least 1");
-    }
-  }
-
   private static String target(List<String> ids) {
     if (ids.isEmpty()) {
       throw new BadRequestException("No dead letter ids given");
@@ -239,11 +229,7 @@ public final class DeadLetterOperations {
   }
 
   private <T> T audited(
-      String operator,
-      String action,
-      String target,
-      Action<T> work,
-      java.util.function.Function<T, String> describe) {
+      String operator, String action, String target, Action<T> work, Function<T, String> describe) {
     T result;
     try {
       result = work.run();
