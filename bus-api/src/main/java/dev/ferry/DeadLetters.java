@@ -47,6 +47,15 @@ public interface DeadLetters {
    */
   int replay(DeadLetterQuery query);
 
+  /**
+   * Replays like {@link #replay(String)} with a corrected body in place of the original. The body
+   * is first read as the dead letter's message type with the bus's serializer: one that does not
+   * fit is rejected with {@link MalformedMessageException}, and a type this service has not
+   * registered with {@link UnknownMessageTypeException}; either way nothing changes. Returns false
+   * if no such dead letter exists.
+   */
+  boolean replay(String id, byte[] correctedBody);
+
   /** Removes the dead letter without replaying it. */
   boolean purge(String id);
 

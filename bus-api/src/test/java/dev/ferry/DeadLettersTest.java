@@ -1,10 +1,12 @@
 package dev.ferry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.conformance.TestMessages.Poison;
 import dev.ferry.conformance.TestMessages.Work;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -149,6 +151,32 @@ class DeadLettersTest {
     assertThat(bus.deadLetters().purge(DeadLetterQuery.all().messageType(poisonType))).isEqualTo(1);
     assertThat(bus.deadLetters().count()).isEqualTo(1);
     assertThat(bus.deadLetters().purgeAll()).isEqualTo(1);
+  }
+
+  @Test
+  void replaysWithACorrectedBodyOnlyWhenItFitsTheMessageType() {
+    bus(MessageBus.builder());
+    bus.send(new Work(1));
+    awaitDeadLetters(1);
+    DeadLetter dl = bus.deadLetters().list(1).get(0);
+    healed.add("work-2");
+
+    byte[] notJson = "{not json".getBytes(StandardCharsets.UTF_8);
+    byte[] wrongField = "{\"n\":\"two\"}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> bus.deadLetters().replay(dl.id(), notJson))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining(dl.envelope().messageType());
+    assertThatThrownBy(() -> bus.deadLetters().replay(dl.id(), wrongField))
+        .isInstanceOf(MalformedMessageException.class);
+    assertThat(bus.deadLetters().find(dl.id())).isPresent();
+
+    assertThat(bus.deadLetters().replay(dl.id(), "{\"n\":2}".getBytes(StandardCharsets.UTF_8)))
+        .isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> bus.metrics().handled() == 1);
+    assertThat(seen.get("work-2")).containsExactly("1");
+    assertThat(bus.deadLetters().count()).isZero();
+    assertThat(bus.deadLetters().replay("no-such-id", "{}".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
   }
 
   @Test

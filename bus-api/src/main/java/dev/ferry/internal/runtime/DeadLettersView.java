@@ -5,12 +5,15 @@ import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
 import dev.ferry.DeadLetters;
 import dev.ferry.FerryException;
+import dev.ferry.MalformedMessageException;
+import dev.ferry.UnknownMessageTypeException;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.OutgoingEnvelope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +83,43 @@ final class DeadLettersView implements DeadLetters {
     return found.isPresent() && replay(found.get());
   }
 
-  /** Removes the dead letter and enlists its envelope, in one transaction. */
+  @Override
+  public boolean replay(String id, byte[] correctedBody) {
+    Objects.requireNonNull(correctedBody, "correctedBody");
+    Optional<DeadLetter> found = call(() -> parts.store.deadLetter(id));
+    if (found.isEmpty()) {
+      return false;
+    }
+    checkBody(found.get().envelope().messageType(), correctedBody);
+    return replay(found.get(), correctedBody);
+  }
+
+  /** Reads the body as the registered type, as a handler would, so a bad fix never leaves. */
+  private void checkBody(String alias, byte[] body) {
+    Class<?> type =
+        parts
+            .types
+            .classOf(alias == null ? "" : alias)
+            .orElseThrow(
+                () ->
+                    new UnknownMessageTypeException(
+                        "Message type '"
+                            + alias
+                            + "' is not registered here; a corrected body cannot be checked"));
+    try {
+      parts.serializer.deserialize(body, type);
+    } catch (Exception e) {
+      throw new MalformedMessageException(
+          "The corrected body is not a valid " + alias + ": " + e.getMessage(), e);
+    }
+  }
+
   private boolean replay(DeadLetter dl) {
+    return replay(dl, dl.envelope().body());
+  }
+
+  /** Removes the dead letter and enlists its envelope with {@code body}, in one transaction. */
+  private boolean replay(DeadLetter dl, byte[] body) {
     return call(
         () ->
             parts.store.inTransaction(
@@ -91,6 +129,7 @@ final class DeadLettersView implements DeadLetters {
                   }
                   var envelope =
                       dl.envelope().toBuilder()
+                          .body(body)
                           .attempts(0)
                           .scheduledFor(null)
                           .header(REPLAY_HEADER, String.valueOf(replays(dl) + 1))

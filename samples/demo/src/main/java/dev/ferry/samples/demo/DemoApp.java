@@ -6,6 +6,8 @@ import dev.ferry.DeadLetter;
 import dev.ferry.MessageBus;
 import dev.ferry.RoutingDescription;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.console.ConsoleServer;
+import dev.ferry.console.FerryConsole;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.samples.demo.DemoMessages.DurableNote;
 import dev.ferry.samples.demo.DemoMessages.OrderPlaced;
@@ -62,6 +64,7 @@ public final class DemoApp {
     int orders = 100;
     int notes = 200;
     Duration timeout = Duration.ofSeconds(60);
+    Duration linger = Duration.ZERO;
     for (String a : args) {
       if (a.startsWith("--orders=")) {
         orders = Integer.parseInt(a.substring(9));
@@ -72,18 +75,27 @@ public final class DemoApp {
       } else if (a.startsWith("--entities=")) {
         System.out.print(entities(a.substring("--entities=".length())));
         return;
+      } else if (a.startsWith("--console-linger=")) {
+        linger = dev.ferry.config.ConfigKey.Type.DURATION.parser().apply(a.substring(17));
       } else {
         System.err.println(
             "Unknown argument "
                 + a
-                + " (use --orders=N --notes=N --timeout=60s, or --entities=servicebus|jms)");
+                + " (use --orders=N --notes=N --timeout=60s --console-linger=5m,"
+                + " or --entities=servicebus|jms)");
         System.exit(2);
       }
     }
     List<FlowResult> results;
     try {
       results =
-          run(FerryConfig.fromEnvironment(), Path.of("target", "demo"), orders, notes, timeout);
+          run(
+              FerryConfig.fromEnvironment(),
+              Path.of("target", "demo"),
+              orders,
+              notes,
+              timeout,
+              linger);
     } catch (ConfigurationException e) {
       // Set-up problems (a missing Service Bus entity, say) need their message, not a trace.
       System.err.println("\nThe demo cannot run: " + e.getMessage());
@@ -107,6 +119,13 @@ public final class DemoApp {
 
   static List<FlowResult> run(
       FerryConfig config, Path workDir, int orders, int notes, Duration timeout) throws Exception {
+    return run(config, workDir, orders, notes, timeout, Duration.ZERO);
+  }
+
+  /** Runs the flows; the operations console stays up {@code linger} longer to look around. */
+  static List<FlowResult> run(
+      FerryConfig config, Path workDir, int orders, int notes, Duration timeout, Duration linger)
+      throws Exception {
     long t0 = System.nanoTime();
     List<FlowResult> results = new ArrayList<>();
     try (Infrastructure infra = new Infrastructure(config).start(workDir)) {
@@ -120,8 +139,8 @@ public final class DemoApp {
                 "create table if not exists demo_invoices (order_id uuid primary key,"
                     + " total numeric)");
           });
-      try (DemoServices services = new DemoServices(infra)) {
-        services.startAll();
+      try (DemoServices services = new DemoServices(infra);
+          ConsoleServer console = startConsole(services)) {
         System.out.printf(
             Locale.ROOT,
             "Ferry demo on %s: %d services up in %d ms%n%n",
@@ -146,9 +165,30 @@ public final class DemoApp {
         }
         live.print();
         report(results, services);
+        if (!linger.isZero()) {
+          System.out.printf("%nThe console stays up for %s: %s%n", linger, console.operatorUrl());
+          Thread.sleep(linger.toMillis());
+        }
       }
     }
     return results;
+  }
+
+  /**
+   * Starts the services and the operations console over billing's dead letters (where the poison
+   * order lands), with its audit trail in billing's schema, and prints the console's sign-in link.
+   */
+  private static ConsoleServer startConsole(DemoServices services) {
+    services.startAll();
+    // tag::console[]
+    ConsoleServer console =
+        FerryConsole.builder(services.bus("billing")) // the bus whose dead letters it shows
+            .auditStore(services.store("billing")) // audit table in the store's schema
+            .build()
+            .serve(); // 127.0.0.1, a free port, a random token
+    System.out.println("Operations console (billing): " + console.operatorUrl());
+    // end::console[]
+    return console;
   }
 
   private static FlowResult pingPong(DemoServices s, Duration timeout) throws Exception {
