@@ -2,6 +2,7 @@ package dev.ferry.jdbi;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.Envelope;
 import dev.ferry.StoreGauges;
 import dev.ferry.jdbi.internal.DeadLetterTable;
 import dev.ferry.jdbi.internal.Identifiers;
@@ -9,6 +10,7 @@ import dev.ferry.jdbi.internal.InboxTable;
 import dev.ferry.jdbi.internal.JdbiUnitOfWork;
 import dev.ferry.jdbi.internal.OutboxTable;
 import dev.ferry.jdbi.internal.SchemaMigrator;
+import dev.ferry.jdbi.internal.Storable;
 import dev.ferry.jdbi.internal.StoreGaugesQuery;
 import dev.ferry.jdbi.internal.Transactions;
 import dev.ferry.spi.EnvelopeStore;
@@ -265,12 +267,19 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
 
   @Override
   public void storeDeadLetter(DeadLetter deadLetter) {
+    DeadLetter storable = Storable.deadLetter(deadLetter);
     call(
         "store a dead letter",
         () -> {
-          deadLetters.store(deadLetter);
+          deadLetters.store(storable);
           return null;
         });
+  }
+
+  /** A NUL character, a date outside PostgreSQL's range, or an id over the index key limit. */
+  @Override
+  public String unstorable(Envelope envelope) {
+    return Storable.why(envelope);
   }
 
   @Override
