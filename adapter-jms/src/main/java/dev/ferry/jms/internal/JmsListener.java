@@ -8,6 +8,7 @@ import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.support.LoopSupervisor;
 import dev.ferry.spi.support.NativeSettlement;
 import dev.ferry.spi.support.Settlements;
 import jakarta.jms.DeliveryMode;
@@ -93,6 +94,7 @@ public final class JmsListener implements Listener {
 
   private void consume() {
     int failures = 0;
+    LoopSupervisor supervisor = new LoopSupervisor("JMS listener on " + source);
     try {
       while (running) {
         Session session = null;
@@ -108,6 +110,7 @@ public final class JmsListener implements Listener {
               continue;
             }
             receiveBatch(session, consumer, requeuer);
+            supervisor.succeeded();
           }
         } catch (JMSException e) {
           failures++;
@@ -129,6 +132,12 @@ public final class JmsListener implements Listener {
               log.debug("Listener on {} still cannot reconnect: {}", source, e.toString());
             }
             Thread.sleep(wait);
+          }
+        } catch (RuntimeException | Error unexpected) {
+          // Whatever else broke the round: the session is closed (its messages come back) and
+          // the loop goes on after a backoff.
+          if (running) {
+            supervisor.failed(unexpected);
           }
         } finally {
           closeQuietly(session);

@@ -8,6 +8,7 @@ import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.support.LoopSupervisor;
 import dev.ferry.spi.support.NativeSettlement;
 import dev.ferry.spi.support.Settlements;
 import java.time.Duration;
@@ -62,6 +63,7 @@ final class LocalListener implements Listener {
 
   private void work() {
     List<Entry> batch = new ArrayList<>(settings.maxBatch());
+    LoopSupervisor supervisor = new LoopSupervisor("listener on " + source);
     try {
       while (running) {
         if (paused) {
@@ -74,7 +76,13 @@ final class LocalListener implements Listener {
         }
         batch.add(first);
         queue.drainTo(batch, settings.maxBatch() - 1);
-        deliver(batch);
+        try {
+          deliver(batch);
+          supervisor.succeeded();
+        } catch (RuntimeException | Error unexpected) {
+          batch.forEach(entry -> requeueLater(entry, Settlements.RUNTIME_FAILURE_PAUSE));
+          supervisor.failed(unexpected);
+        }
         batch.clear();
       }
     } catch (InterruptedException e) {

@@ -25,7 +25,7 @@ final class Observers implements MessageObserver {
     for (MessageObserver o : observers) {
       try {
         call.accept(o);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("Message observer {} failed", o, e);
       }
     }
