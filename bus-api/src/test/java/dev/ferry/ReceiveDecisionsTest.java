@@ -155,4 +155,39 @@ class ReceiveDecisionsTest {
     assertThat(Duration.between(dead.firstFailedAt(), dead.deadLetteredAt()))
         .isGreaterThanOrEqualTo(Duration.ofMillis(550));
   }
+
+  /**
+   * A handler that never returns: after the handler timeout its attempt fails (and here is
+   * dead-lettered), and the only listener slot goes on to the next message.
+   */
+  @Test
+  void aHandlerThatNeverReturnsTimesOutAndFreesItsSlot() {
+    List<Integer> handled = new CopyOnWriteArrayList<>();
+    bus =
+        MessageBus.builder()
+            .localBroker(UUID.randomUUID().toString())
+            .listenerConcurrency(1)
+            .handlerTimeout(Duration.ofMillis(300))
+            .onError(ErrorPolicy.on(HandlerTimeoutException.class).retry(1).thenDeadLetter())
+            .handle(
+                Work.class,
+                (m, ctx) -> {
+                  if (m.n() == 1) {
+                    new CountDownLatch(1).await(); // never
+                  }
+                  handled.add(m.n());
+                  return null;
+                })
+            .build();
+    bus.send(new Work(1));
+    bus.send(new Work(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> bus.metrics().deadLettered() == 1);
+    DeadLetter dead = bus.deadLetters().list(1).get(0);
+    assertThat(dead.exceptionType()).isEqualTo(HandlerTimeoutException.class.getName());
+    assertThat(dead.attempts()).isEqualTo(2);
+    assertThat(Duration.between(dead.firstFailedAt(), dead.deadLetteredAt()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    assertThat(handled).containsExactly(2);
+  }
 }

@@ -116,13 +116,21 @@ class ServiceBusSettlementTest {
   }
 
   @Test
-  void aNativeDeadLetterKeepsTheReasonAndDescription() {
+  void aNativeDeadLetterKeepsTheReasonAndDescriptionAndObserversSeeIt() {
+    List<dev.ferry.DeadLetter> observed = new CopyOnWriteArrayList<>();
     MessageBus bus =
         keep(
             MessageBus.builder()
                 .serviceName("dlq")
                 .transport(Doubles.transport(serviceBus).build())
                 .nativeDeadLetter(true)
+                .observer(
+                    new dev.ferry.spi.MessageObserver() {
+                      @Override
+                      public void deadLettered(dev.ferry.DeadLetter deadLetter) {
+                        observed.add(deadLetter);
+                      }
+                    })
                 .route(Work.class, "queue:settle.native-dlq")
                 .handle(
                     Work.class,
@@ -141,6 +149,11 @@ class ServiceBusSettlementTest {
     assertThat(dead.subject()).isEqualTo("ferry.test.work.v1");
     assertThat(bus.deadLetters().count()).isZero();
     assertThat(serviceBus.entity("settle.native-dlq").messages()).isEmpty();
+    // Observers see a native dead letter as they see a stored one.
+    assertThat(observed).hasSize(1);
+    assertThat(observed.get(0).reason()).isEqualTo(dev.ferry.Reasons.HANDLER_FAILED);
+    assertThat(observed.get(0).exceptionMessage()).isEqualTo("no stock for 5");
+    assertThat(observed.get(0).attempts()).isGreaterThanOrEqualTo(1);
   }
 
   /**

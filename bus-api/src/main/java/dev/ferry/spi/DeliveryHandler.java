@@ -18,4 +18,12 @@ public interface DeliveryHandler {
    * redelivery.
    */
   List<Decision> handle(List<Delivery> deliveries);
+
+  /**
+   * Whether the runtime can work now (its store answers). A transport holding deliveries after a
+   * {@link Decision.RedeliverBatch} asks this before it tries them again.
+   */
+  default boolean ready() {
+    return true;
+  }
 }

@@ -98,6 +98,15 @@ public interface EnvelopeStore extends AutoCloseable {
   }
 
   /**
+   * Whether the store answers now, as cheaply as it can (throws when it does not). Listeners hold
+   * their messages while it does not, instead of handing them back to the broker, whose delivery
+   * count would grow with every try.
+   */
+  default void ping() throws Exception {
+    outgoingCount();
+  }
+
+  /**
    * Why this store cannot keep a received envelope as it is (a value its database refuses), or null
    * when it can. The runtime dead-letters such an envelope before handling it, with reason {@link
    * dev.ferry.Reasons#UNSTORABLE}.

@@ -4,6 +4,7 @@ import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
 import dev.ferry.Envelope;
 import dev.ferry.StoreGauges;
+import dev.ferry.jdbi.internal.Db;
 import dev.ferry.jdbi.internal.DeadLetterTable;
 import dev.ferry.jdbi.internal.Identifiers;
 import dev.ferry.jdbi.internal.InboxTable;
@@ -78,14 +79,20 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
       boolean migrate,
       Duration inboxRetention,
       Duration inboxPurgeInterval,
-      String jtaRegistry) {
+      String jtaRegistry,
+      Duration statementTimeout) {
     this.jdbi = jdbi;
     this.ownedPool = ownedPool;
     this.description = description;
     this.schema = schema;
     this.migrate = migrate;
     this.transactions =
-        Transactions.create(jdbi, jtaRegistry, ownsJdbi, description + ", schema '" + schema + "'");
+        Transactions.create(
+            jdbi,
+            jtaRegistry,
+            ownsJdbi,
+            description + ", schema '" + schema + "'",
+            new Db(statementTimeout));
     this.deadLetters = new DeadLetterTable(schema, transactions);
     this.outbox = new OutboxTable(schema, transactions, deadLetters);
     this.gauges = new StoreGaugesQuery(schema, transactions);
@@ -234,6 +241,14 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
   @Override
   public long outgoingCount() {
     return call("count outgoing messages", outbox::count);
+  }
+
+  /** {@code SELECT 1} on a connection of the store. */
+  @Override
+  public void ping() {
+    call(
+        "answer",
+        () -> transactions.own(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()));
   }
 
   @Override

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * with the failed attempts written into the message (abandon may modify application properties),
  * or, with a delay, by scheduling a copy carrying them and completing the original; a redelivery
  * after a failure of the runtime itself is an abandon that moves the delivery base along, so that
- * it does not count as an attempt.
+ * it does not count as an attempt. While the runtime's store does not answer, the message is held
+ * (its lock renewed) instead, so that an outage does not use up Service Bus' delivery count.
  *
  * <p>Pause and close park the processor's handler slots: a message that arrives meanwhile is
  * abandoned once (without counting as a failed delivery) and its slot waits, so the processor asks
@@ -289,7 +290,10 @@ public final class ServiceBusListener implements Listener {
       return;
     }
     Delivery delivery = read(m);
-    List<Decision> decisions = Settlements.decide(handler, List.of(delivery));
+    // While the runtime cannot work, the message is held (its lock renewed by the SDK) rather
+    // than abandoned: Service Bus counts every delivery, up to MaxDeliveryCount.
+    List<Decision> decisions =
+        Settlements.decideHolding(handler, List.of(delivery), this::holding, holdLimit());
     try {
       Settlements.settle(List.of(context), List.of(delivery), decisions, settlement);
     } catch (Exception e) {
@@ -339,6 +343,18 @@ public final class ServiceBusListener implements Listener {
           return true;
         }
       };
+
+  private boolean holding() {
+    synchronized (state) {
+      return !closing;
+    }
+  }
+
+  /** Held at most until shortly before the SDK stops renewing the message's lock. */
+  private Duration holdLimit() {
+    Duration limit = options.maxLockRenewal().minusSeconds(30);
+    return limit.isNegative() ? Duration.ZERO : limit;
+  }
 
   /** Abandons a message so that this delivery does not count as an attempt. */
   private void abandonUncounted(ServiceBusReceivedMessageContext context) {

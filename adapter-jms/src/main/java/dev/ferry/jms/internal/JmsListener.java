@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class JmsListener implements Listener {
   private static final Logger log = LoggerFactory.getLogger(JmsListener.class);
   private static final long RECEIVE_TIMEOUT_MS = 100;
+  private static final java.time.Duration FOREVER = java.time.Duration.ofDays(3650);
 
   private final JmsConnection connection;
   private final Address source;
@@ -178,7 +179,10 @@ public final class JmsListener implements Listener {
     for (Message m : messages) {
       deliveries.add(read(m));
     }
-    List<Decision> decisions = Settlements.decide(handler, deliveries);
+    // While the runtime cannot work, the batch stays in this session's open transaction: a
+    // rollback would count a delivery on the broker each time.
+    List<Decision> decisions =
+        Settlements.decideHolding(handler, deliveries, () -> running, FOREVER);
     boolean settled;
     try {
       settled =

@@ -98,7 +98,8 @@ final class LocalListener implements Listener {
     for (Entry e : batch) {
       deliveries.add(new Delivery(e.envelope(), source, e.deliveries() + 1));
     }
-    List<Decision> decisions = Settlements.decide(handler, deliveries);
+    List<Decision> decisions =
+        Settlements.decideHolding(handler, deliveries, () -> running, Duration.ofDays(3650));
     try {
       Settlements.settle(batch, deliveries, decisions, settlement);
     } catch (Exception e) {

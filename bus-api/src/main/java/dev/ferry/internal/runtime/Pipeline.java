@@ -104,6 +104,18 @@ final class Pipeline implements DeliveryHandler {
     return result;
   }
 
+  /** Whether the store answers: listeners hold their messages while it does not. */
+  @Override
+  public boolean ready() {
+    try {
+      parts.store.ping();
+      return true;
+    } catch (Exception | Error e) {
+      log.debug("Store of {} does not answer: {}", endpointText, e.toString());
+      return false;
+    }
+  }
+
   /** Either a {@link Decision} (nothing to handle) or a {@link Readable}. */
   private Object read(Delivery d) {
     Envelope e = d.envelope();
@@ -434,11 +446,16 @@ final class Pipeline implements DeliveryHandler {
     return false;
   }
 
+  /** Runs the message's handlers, within the handler timeout. */
   private void runHandlers(Readable r, HandlerContext ctx) throws Exception {
-    for (HandlerDescriptor h : r.handlers()) {
-      Object returned = h.invoker().invoke(r.message(), ctx);
-      ctx.cascadeReturned(returned, parts.types::aliasOf);
-    }
+    parts.watchdog.run(
+        r.delivery().envelope().id(),
+        () -> {
+          for (HandlerDescriptor h : r.handlers()) {
+            Object returned = h.invoker().invoke(r.message(), ctx);
+            ctx.cascadeReturned(returned, parts.types::aliasOf);
+          }
+        });
   }
 
   private void afterHandled(List<HandlerContext> contexts) {

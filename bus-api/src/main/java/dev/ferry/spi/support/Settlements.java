@@ -50,6 +50,73 @@ public final class Settlements {
     return decisions;
   }
 
+  /**
+   * Like {@link #decide}, but while the runtime cannot work ({@link DeliveryHandler#ready()} is
+   * false after a batch redelivery: its store is down) the deliveries are held, not handed back: a
+   * broker counts every redelivery, and an outage of seconds would use up the delivery count of
+   * healthy messages and move them to its dead-letter queue. Holding keeps the listener's slots
+   * busy, so it takes nothing more meanwhile: it pauses. Once the runtime answers, the deliveries
+   * are decided again; a batch redelivery while the runtime answers is returned, as is one after
+   * {@code maxHold} or once {@code keepHolding} turns false (the listener is closing).
+   */
+  public static List<Decision> decideHolding(
+      DeliveryHandler handler,
+      List<Delivery> deliveries,
+      java.util.function.BooleanSupplier keepHolding,
+      Duration maxHold) {
+    List<Decision> decisions = decide(handler, deliveries);
+    long deadline = System.nanoTime() + Math.min(maxHold.toNanos(), Long.MAX_VALUE / 4);
+    boolean held = false;
+    while (batchRedelivery(decisions) != null && !ready(handler)) {
+      if (!held) {
+        held = true;
+        log.warn(
+            "The runtime cannot work ({}); holding {} message(s) from {} until it answers",
+            batchRedelivery(decisions).cause(),
+            deliveries.size(),
+            deliveries.isEmpty() ? "?" : deliveries.get(0).source());
+      }
+      if (!waitUntilReady(handler, keepHolding, deadline)) {
+        return decisions;
+      }
+      decisions = decide(handler, deliveries);
+    }
+    if (held) {
+      log.info(
+          "The runtime answers again; {} held message(s) from {} decided",
+          deliveries.size(),
+          deliveries.isEmpty() ? "?" : deliveries.get(0).source());
+    }
+    return decisions;
+  }
+
+  /** How often a holding listener asks whether the runtime answers again. */
+  static final Duration HOLD_POLL = Duration.ofMillis(500);
+
+  private static boolean waitUntilReady(
+      DeliveryHandler handler, java.util.function.BooleanSupplier keepHolding, long deadline) {
+    while (keepHolding.getAsBoolean() && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(HOLD_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      if (ready(handler)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean ready(DeliveryHandler handler) {
+    try {
+      return handler.ready();
+    } catch (RuntimeException | Error e) {
+      return false;
+    }
+  }
+
   /** The batch redelivery among the decisions, or null when each message is settled on its own. */
   public static Decision.RedeliverBatch batchRedelivery(List<Decision> decisions) {
     Decision.RedeliverBatch longest = null;
