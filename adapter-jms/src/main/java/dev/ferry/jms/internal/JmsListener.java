@@ -252,11 +252,17 @@ public final class JmsListener implements Listener {
   }
 
   private Delivery read(Message m) {
+    return read(m, source, transportName);
+  }
+
+  /** A received message as a delivery; never throws. */
+  static Delivery read(Message m, Address source, String transportName) {
     try {
       return new Delivery(JmsWireFormat.fromMessage(m, transportName), source, deliveryCount(m));
     } catch (JMSException | RuntimeException e) {
       // Garbled headers: keep what identifies it; the pipeline dead-letters it with the reason.
-      return new Delivery(JmsWireFormat.bestEffort(m), source, deliveryCount(m), e.getMessage());
+      return new Delivery(
+          JmsWireFormat.bestEffort(m), source, deliveryCount(m), String.valueOf(e.getMessage()));
     }
   }
 
