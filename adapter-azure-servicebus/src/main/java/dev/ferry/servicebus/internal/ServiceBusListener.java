@@ -381,12 +381,18 @@ public final class ServiceBusListener implements Listener {
   }
 
   private Delivery read(ServiceBusReceivedMessage m) {
+    return read(m, source);
+  }
+
+  /** A received message as a delivery; never throws. */
+  public static Delivery read(ServiceBusReceivedMessage m, Address source) {
     int count = ServiceBusWireFormat.deliveryCount(m);
     try {
       return new Delivery(ServiceBusWireFormat.fromMessage(m), source, count);
     } catch (RuntimeException e) {
       // Garbled properties: keep what identifies it; the pipeline dead-letters it with the reason.
-      return new Delivery(ServiceBusWireFormat.bestEffort(m), source, count, e.getMessage());
+      return new Delivery(
+          ServiceBusWireFormat.bestEffort(m), source, count, String.valueOf(e.getMessage()));
     }
   }
 
