@@ -237,6 +237,11 @@ public final class BusBuilder {
     return set(FerryKeys.REQUEST_TIMEOUT, timeout);
   }
 
+  /** {@code ferry.handler.timeout}: how long the handlers of one message may run. */
+  public BusBuilder handlerTimeout(Duration timeout) {
+    return set(FerryKeys.HANDLER_TIMEOUT, timeout);
+  }
+
   public BusBuilder requestMaxPending(int requests) {
     return set(FerryKeys.REQUEST_MAX_PENDING, requests);
   }

@@ -22,7 +22,10 @@ public interface MessageContext {
     return envelope().headers();
   }
 
-  /** This handling attempt, starting at 1. */
+  /**
+   * This handling attempt, starting at 1: the failed attempts before it plus one (see {@link
+   * dev.ferry.spi.Delivery#priorAttempts()}).
+   */
   int attempt();
 
   /** Sends a reply to the sender's reply address. Fails if the message carries none. */

@@ -107,7 +107,9 @@ public final class ServiceBusKeys {
           "ferry.servicebus.retry.try-timeout",
           DURATION,
           "30s",
-          "How long one attempt of an operation (a send, a settlement) may take.",
+          "How long one attempt of an operation (a send, a settlement) may take; lowered where"
+              + " needed so that a send with all its retries ends within two thirds of"
+              + " ferry.outbox.lease (another node takes the rows over when it expires).",
           "tryTimeout");
 
   public static final ConfigKey<Integer> MAX_RETRIES =

@@ -7,12 +7,12 @@ import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.Sender;
-import dev.ferry.spi.Settlement;
 import dev.ferry.spi.TransportContext;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +66,7 @@ class ListenerLifecycleTest {
             new ListenerSettings(1, 0, 1, false, false),
             deliveries -> {
               seen.addAll(deliveries);
-              return List.of(Settlement.complete());
+              return List.of(Decision.complete());
             })) {
       listener.pause();
       send("life.paused", "p-1");
@@ -99,7 +99,7 @@ class ListenerLifecycleTest {
               started.countDown();
               sleep(1000);
               finished.add(deliveries.get(0).envelope().id());
-              return List.of(Settlement.complete());
+              return List.of(Decision.complete());
             });
     send("life.closing", "c-1");
     assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();

@@ -15,12 +15,12 @@ import dev.ferry.servicebus.testing.EntitySettings;
 import dev.ferry.servicebus.testing.MessageSnapshot;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
 import dev.ferry.servicebus.testing.TopicSettings;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.Sender;
-import dev.ferry.spi.Settlement;
 import dev.ferry.spi.TransportContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * How each {@link Settlement} lands on Service Bus: native dead letters with their reason, requeues
+ * How each {@link Decision} lands on Service Bus: native dead letters with their reason, requeues
  * that carry the failed attempts in the message, delayed requeues as scheduled copies, and retries
  * meant for one subscription of a topic.
  */
@@ -116,13 +116,21 @@ class ServiceBusSettlementTest {
   }
 
   @Test
-  void aNativeDeadLetterKeepsTheReasonAndDescription() {
+  void aNativeDeadLetterKeepsTheReasonAndDescriptionAndObserversSeeIt() {
+    List<dev.ferry.DeadLetter> observed = new CopyOnWriteArrayList<>();
     MessageBus bus =
         keep(
             MessageBus.builder()
                 .serviceName("dlq")
                 .transport(Doubles.transport(serviceBus).build())
                 .nativeDeadLetter(true)
+                .observer(
+                    new dev.ferry.spi.MessageObserver() {
+                      @Override
+                      public void deadLettered(dev.ferry.DeadLetter deadLetter) {
+                        observed.add(deadLetter);
+                      }
+                    })
                 .route(Work.class, "queue:settle.native-dlq")
                 .handle(
                     Work.class,
@@ -141,6 +149,11 @@ class ServiceBusSettlementTest {
     assertThat(dead.subject()).isEqualTo("ferry.test.work.v1");
     assertThat(bus.deadLetters().count()).isZero();
     assertThat(serviceBus.entity("settle.native-dlq").messages()).isEmpty();
+    // Observers see a native dead letter as they see a stored one.
+    assertThat(observed).hasSize(1);
+    assertThat(observed.get(0).reason()).isEqualTo(dev.ferry.Reasons.HANDLER_FAILED);
+    assertThat(observed.get(0).exceptionMessage()).isEqualTo("no stock for 5");
+    assertThat(observed.get(0).attempts()).isGreaterThanOrEqualTo(1);
   }
 
   /**
@@ -195,8 +208,8 @@ class ServiceBusSettlementTest {
           seen.add(d);
           at.add(Instant.now());
           return seen.size() == 1
-              ? Settlement.requeue(Duration.ofMillis(800), 2)
-              : Settlement.complete();
+              ? Decision.requeue(Duration.ofMillis(800), 2)
+              : Decision.complete();
         });
     send(queue, Envelope.builder().id("delayed-1").messageType("t.v1").build());
 
@@ -222,7 +235,7 @@ class ServiceBusSettlementTest {
   }
 
   @Test
-  void aFailureOfTheRuntimeItselfIsAPlainAbandonThatTheBrokerCounts() throws Exception {
+  void aFailureOfTheRuntimeItselfIsAnAbandonThatDoesNotCountAsAnAttempt() throws Exception {
     List<Delivery> seen = new CopyOnWriteArrayList<>();
     Address queue = Address.queue("settle.infrastructure");
     listen(
@@ -230,17 +243,21 @@ class ServiceBusSettlementTest {
         d -> {
           seen.add(d);
           if (seen.size() == 1) {
-            return Settlement.requeue(Duration.ofMillis(200), -1);
+            return Decision.redeliverBatch(Duration.ofMillis(200), "the store is down");
           }
           if (seen.size() == 2) {
             throw new IllegalStateException("the store is down");
           }
-          return Settlement.complete();
+          return Decision.complete();
         });
     send(queue, Envelope.builder().id("infra-1").messageType("t.v1").build());
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3);
-    assertThat(seen).extracting(Delivery::deliveryCount).containsExactly(1, 2, 3);
-    assertThat(seen).extracting(d -> d.envelope().attempts()).containsExactly(0, 0, 0);
+    // Redelivered twice, but neither was the message's fault: both are left out of its count.
+    assertThat(seen).extracting(Delivery::deliveryCount).containsExactly(1, 1, 1);
+    assertThat(seen).extracting(Delivery::priorAttempts).containsExactly(0, 0, 0);
+    assertThat(serviceBus.operations("abandon"))
+        .filteredOn(op -> op.entity().equals("settle.infrastructure"))
+        .hasSize(2);
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> serviceBus.entity("settle.infrastructure").messages().isEmpty());
@@ -312,7 +329,7 @@ class ServiceBusSettlementTest {
     return transport;
   }
 
-  private void listen(Address source, Function<Delivery, Settlement> handler) {
+  private void listen(Address source, Function<Delivery, Decision> handler) {
     Listener l =
         startedTransport()
             .listen(

@@ -5,8 +5,10 @@ import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.functions.internal.InvocationListener;
 import dev.ferry.servicebus.ReceivedMessage;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
-import dev.ferry.spi.Settlement;
+import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.Settlements;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,18 +128,13 @@ public final class ServiceBusTrigger {
     if (deliveries.isEmpty()) {
       return;
     }
-    RedeliveryRequestedException redeliver = null;
+    HostSettlement settlement = new HostSettlement(context);
     w.beginInvocation();
     try {
-      List<Settlement> settlements = listener.handle(deliveries);
-      for (int i = 0; i < settlements.size(); i++) {
-        Settlement s = settlements.get(i);
-        if (s.outcome() != Settlement.Outcome.COMPLETE && redeliver == null) {
-          redeliver = redeliveryFor(deliveries.get(i), s, context);
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      redeliver =
+      List<Decision> decisions = Settlements.decide(listener::handle, deliveries);
+      Settlements.settle(deliveries, deliveries, decisions, settlement);
+    } catch (Exception e) {
+      settlement.redeliver(
           new RedeliveryRequestedException(
               "Ferry could not handle "
                   + describe(deliveries)
@@ -146,12 +143,90 @@ public final class ServiceBusTrigger {
                   + " ("
                   + e
                   + "); Service Bus will deliver it again",
-              e);
+              e));
     } finally {
       w.endInvocation(invocationId(context));
     }
-    if (redeliver != null) {
-      throw redeliver;
+    if (settlement.redeliver != null) {
+      throw settlement.redeliver;
+    }
+  }
+
+  /**
+   * The host's settlement: it completes when the invocation returns and abandons when it throws,
+   * for the whole invocation. So any message that must come back (a requeue, a native dead letter,
+   * a batch the runtime could not handle) makes the invocation throw.
+   */
+  private final class HostSettlement implements NativeSettlement<Delivery> {
+    private final ExecutionContext context;
+    private RedeliveryRequestedException redeliver;
+
+    HostSettlement(ExecutionContext context) {
+      this.context = context;
+    }
+
+    void redeliver(RedeliveryRequestedException e) {
+      if (redeliver == null) {
+        redeliver = e;
+      }
+    }
+
+    @Override
+    public void acknowledge(Delivery d) {}
+
+    @Override
+    public void requeue(Delivery d, Delivery same, Decision.Requeue requeue) {
+      log.debug(
+          "Invocation {} asks Service Bus to redeliver {}",
+          invocationId(context),
+          d.envelope().id());
+      redeliver(
+          new RedeliveryRequestedException(
+              "Message "
+                  + d.envelope().id()
+                  + " on "
+                  + entity
+                  + " failed "
+                  + requeue.attempts()
+                  + " time(s); its error policy retries it; Service Bus will deliver it again"));
+    }
+
+    @Override
+    public void deadLetter(Delivery d, Delivery same, Decision.DeadLetter dl) {
+      // The host cannot dead-letter: failing every delivery lets Service Bus move it to the
+      // entity's dead-letter queue after MaxDeliveryCount deliveries.
+      redeliver(
+          new RedeliveryRequestedException(
+              "Message "
+                  + d.envelope().id()
+                  + " is left to the native dead-letter queue of "
+                  + entity
+                  + " ("
+                  + dl.reason()
+                  + ": "
+                  + dl.description()
+                  + "); it fails until Service Bus moves it there"));
+    }
+
+    @Override
+    public void redeliverAll(List<Delivery> all, Decision.RedeliverBatch again) {
+      // An immediate redelivery would find the store down again and use up a delivery for
+      // nothing; a short pause gives it a chance to come back.
+      pause(again.pause().compareTo(STORE_DOWN_PAUSE) > 0 ? STORE_DOWN_PAUSE : again.pause());
+      redeliver(
+          new RedeliveryRequestedException(
+              "Ferry could not handle "
+                  + describe(all)
+                  + " on "
+                  + entity
+                  + " ("
+                  + again.cause()
+                  + "); Service Bus will deliver it again"));
+    }
+
+    @Override
+    public boolean hasNativeDeadLetter() {
+      return true;
     }
   }
 
@@ -171,46 +246,6 @@ public final class ServiceBusTrigger {
       // Garbled properties: keep what identifies it; the pipeline dead-letters it with the reason.
       return new Delivery(m.bestEffortEnvelope(), entity, count, e.getMessage());
     }
-  }
-
-  private RedeliveryRequestedException redeliveryFor(
-      Delivery d, Settlement s, ExecutionContext context) {
-    String id = d.envelope().id();
-    if (s.outcome() == Settlement.Outcome.DEAD_LETTER) {
-      // The host cannot dead-letter: failing every delivery lets Service Bus move it to the
-      // entity's dead-letter queue after MaxDeliveryCount deliveries.
-      return new RedeliveryRequestedException(
-          "Message "
-              + id
-              + " is left to the native dead-letter queue of "
-              + entity
-              + " ("
-              + s.reason()
-              + ": "
-              + s.description()
-              + "); it fails until Service Bus moves it there");
-    }
-    if (s.failedAttempts() < 0) {
-      // An immediate redelivery would find the store down again and use up a delivery for
-      // nothing; a short pause gives it a chance to come back.
-      pause(STORE_DOWN_PAUSE);
-      return new RedeliveryRequestedException(
-          "Message "
-              + id
-              + " on "
-              + entity
-              + " could not be handled: Ferry's store is unavailable; Service Bus will deliver it"
-              + " again");
-    }
-    log.debug("Invocation {} asks Service Bus to redeliver {}", invocationId(context), id);
-    return new RedeliveryRequestedException(
-        "Message "
-            + id
-            + " on "
-            + entity
-            + " failed "
-            + s.failedAttempts()
-            + " time(s); its error policy retries it; Service Bus will deliver it again");
   }
 
   private static void pause(Duration d) {

@@ -178,6 +178,36 @@ class JmsWireFormatInteropTest {
         .anySatisfy(d -> assertThat(d.exceptionMessage()).contains("cloudEvents_attempts"));
   }
 
+  /**
+   * A producer that disabled message ids and sets no {@code cloudEvents_id}: each message gets its
+   * own id, so none is taken for a duplicate of another; garbled ones without an id each get their
+   * own dead letter.
+   */
+  @Test
+  void messagesWithoutAnyIdAreEachHandledAndEachGarbledOneKept() throws Exception {
+    startBus("interop.no-id");
+    try (Connection c = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection()) {
+      Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer p = s.createProducer(s.createQueue("interop.no-id"));
+      p.setDisableMessageID(true);
+      p.send(pingText(s, 1, null, null));
+      p.send(pingText(s, 2, null, null));
+      p.send(pingText(s, 3, null, null));
+      p.send(pingText(s, 4, "cloudEvents_attempts", "four"));
+      p.send(pingText(s, 5, "cloudEvents_attempts", "five"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> pings.size() == 3 && bus.deadLetters().count() == 2);
+    assertThat(pings).containsExactlyInAnyOrder(new Ping(1), new Ping(2), new Ping(3));
+    assertThat(received).extracting(Envelope::id).doesNotHaveDuplicates();
+    assertThat(bus.metrics().duplicates()).isZero();
+    assertThat(bus.deadLetters().list(10))
+        .extracting(d -> d.envelope().id())
+        .doesNotHaveDuplicates()
+        .allSatisfy(id -> assertThat(id).isNotEqualTo("null"));
+  }
+
   private void assertUnderstood() {
     assertThat(pings).containsExactly(new Ping(42));
     Envelope e = received.get(0);

@@ -148,6 +148,16 @@ public final class FerryKeys {
           "Default time to wait for a reply.",
           "requestTimeout");
 
+  public static final ConfigKey<Duration> HANDLER_TIMEOUT =
+      ConfigKey.of(
+          "ferry.handler.timeout",
+          DURATION,
+          "5m",
+          "How long the handlers of one message may run (in a batch: each message); then the handling thread is"
+              + " interrupted and the attempt fails with HandlerTimeoutException (its unit of work"
+              + " rolls back) and the error policy decides. 0s turns it off.",
+          "handlerTimeout");
+
   public static final ConfigKey<Integer> REQUEST_MAX_PENDING =
       ConfigKey.of(
           "ferry.request.max-pending",
@@ -276,6 +286,7 @@ public final class FerryKeys {
         CIRCUIT_PROBE,
         REQUEST_TIMEOUT,
         REQUEST_MAX_PENDING,
+        HANDLER_TIMEOUT,
         OUTBOX_LEASE,
         OUTBOX_POLL_INTERVAL,
         OUTBOX_BATCH,

@@ -4,17 +4,35 @@ import dev.ferry.Address;
 import dev.ferry.Envelope;
 
 /**
- * One received message.
+ * One received message, with its history.
+ *
+ * <p><b>Attempts</b> are the one count of how often a message was handled and failed. A delivery's
+ * {@link #priorAttempts()} are those before it: the attempts the message carries (written by
+ * requeues and scheduled retries, the wire's {@code attempts}) plus one for every earlier delivery
+ * of this copy that the transport counted. Handling this delivery is attempt {@code priorAttempts()
+ * + 1} ({@link dev.ferry.MessageContext#attempt()}); each in-process retry adds one; a requeue
+ * carries the failed attempts so far ({@link Decision.Requeue#attempts()}), and a dead letter
+ * records them ({@link dev.ferry.DeadLetter#attempts()}). The error policy's step for a failure is
+ * the one at the index of the failed attempts before it. Redeliveries that are not the message's
+ * fault (the runtime's store was down, the listener was paused) are not attempts: a transport
+ * leaves them out of {@code deliveryCount}.
  *
  * @param envelope the envelope as read from the wire; fields a foreign producer omitted are null
  * @param source where it was received
- * @param deliveryCount how often the transport delivered it, starting at 1; 0 when unknown
- * @param malformed why the transport could not read the message's headers, or null; such a delivery
- *     is dead-lettered with this reason and never handled
+ * @param deliveryCount how often the transport delivered this copy and counted it, starting at 1; 0
+ *     when unknown
+ * @param malformed why the transport could not read the message, or null; such a delivery is
+ *     dead-lettered with this reason and never handled
  */
 public record Delivery(Envelope envelope, Address source, int deliveryCount, String malformed) {
 
   public Delivery(Envelope envelope, Address source, int deliveryCount) {
     this(envelope, source, deliveryCount, null);
+  }
+
+  /** The failed handling attempts before this delivery; see the class description. */
+  public int priorAttempts() {
+    long prior = (long) Math.max(0, envelope.attempts()) + Math.max(0, deliveryCount - 1);
+    return (int) Math.min(Integer.MAX_VALUE - 1, prior);
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.spi;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.Envelope;
 import dev.ferry.StoreGauges;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,9 +97,30 @@ public interface EnvelopeStore extends AutoCloseable {
     return duplicates;
   }
 
+  /**
+   * Whether the store answers now, as cheaply as it can (throws when it does not). Listeners hold
+   * their messages while it does not, instead of handing them back to the broker, whose delivery
+   * count would grow with every try.
+   */
+  default void ping() throws Exception {
+    outgoingCount();
+  }
+
+  /**
+   * Why this store cannot keep a received envelope as it is (a value its database refuses), or null
+   * when it can. The runtime dead-letters such an envelope before handling it, with reason {@link
+   * dev.ferry.Reasons#UNSTORABLE}.
+   */
+  default String unstorable(Envelope envelope) {
+    return null;
+  }
+
   // ---- dead letters ----
 
-  /** Stores a dead letter in its own transaction. */
+  /**
+   * Stores a dead letter in its own transaction. A store whose database refuses some values (see
+   * {@link #unstorable}) stores the dead letter with them replaced, never failing because of them.
+   */
   void storeDeadLetter(DeadLetter deadLetter) throws Exception;
 
   /** The matching dead letters, newest first, at most {@code query.limit()}. */

@@ -16,6 +16,14 @@ public interface MessageObserver {
   /** The transport accepted the envelope. */
   default void delivered(OutgoingEnvelope outgoing) {}
 
+  /**
+   * Opens a scope around one handling attempt: the handlers, their unit of work and its commit run
+   * inside it, on the thread that opened it, which also closes it. Called after {@link #received}.
+   */
+  default HandlingScope around(Envelope envelope, Address endpoint, int attempt) {
+    return HandlingScope.NONE;
+  }
+
   /** A handler attempt is about to start. */
   default void received(Envelope envelope, Address endpoint, int attempt) {}
 
@@ -25,8 +33,15 @@ public interface MessageObserver {
   /** A handler attempt failed. */
   default void failed(Envelope envelope, Address endpoint, Throwable failure, int attempt) {}
 
+  /**
+   * Dead-lettered: stored in Ferry's dead letters, or (with native dead letters) handed to the
+   * transport's dead-letter queue, then the dead letter is the one that would have been stored.
+   */
   default void deadLettered(DeadLetter deadLetter) {}
 
-  /** Dropped without handling: expired, discarded by policy, or a duplicate. */
+  /**
+   * Dropped without handling, for a drop reason of {@link dev.ferry.Reasons}: expired, discarded by
+   * policy, or a duplicate.
+   */
   default void dropped(Envelope envelope, Address endpoint, String reason) {}
 }

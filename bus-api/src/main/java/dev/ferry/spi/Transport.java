@@ -29,7 +29,8 @@ public interface Transport extends AutoCloseable {
   /**
    * Starts receiving from {@code source} and hands deliveries to {@code handler}, with at most
    * {@link ListenerSettings#concurrency()} deliveries in flight. A delivery is settled only as the
-   * handler's {@link Settlement} says, after the handler returns.
+   * handler's {@link Decision} says (through {@link dev.ferry.spi.support.Settlements}), after the
+   * handler returns.
    */
   Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler)
       throws Exception;

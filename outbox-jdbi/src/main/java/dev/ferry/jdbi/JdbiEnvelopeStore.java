@@ -2,13 +2,16 @@ package dev.ferry.jdbi;
 
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
+import dev.ferry.Envelope;
 import dev.ferry.StoreGauges;
+import dev.ferry.jdbi.internal.Db;
 import dev.ferry.jdbi.internal.DeadLetterTable;
 import dev.ferry.jdbi.internal.Identifiers;
 import dev.ferry.jdbi.internal.InboxTable;
 import dev.ferry.jdbi.internal.JdbiUnitOfWork;
 import dev.ferry.jdbi.internal.OutboxTable;
 import dev.ferry.jdbi.internal.SchemaMigrator;
+import dev.ferry.jdbi.internal.Storable;
 import dev.ferry.jdbi.internal.StoreGaugesQuery;
 import dev.ferry.jdbi.internal.Transactions;
 import dev.ferry.spi.EnvelopeStore;
@@ -76,14 +79,20 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
       boolean migrate,
       Duration inboxRetention,
       Duration inboxPurgeInterval,
-      String jtaRegistry) {
+      String jtaRegistry,
+      Duration statementTimeout) {
     this.jdbi = jdbi;
     this.ownedPool = ownedPool;
     this.description = description;
     this.schema = schema;
     this.migrate = migrate;
     this.transactions =
-        Transactions.create(jdbi, jtaRegistry, ownsJdbi, description + ", schema '" + schema + "'");
+        Transactions.create(
+            jdbi,
+            jtaRegistry,
+            ownsJdbi,
+            description + ", schema '" + schema + "'",
+            new Db(statementTimeout));
     this.deadLetters = new DeadLetterTable(schema, transactions);
     this.outbox = new OutboxTable(schema, transactions, deadLetters);
     this.gauges = new StoreGaugesQuery(schema, transactions);
@@ -234,6 +243,14 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
     return call("count outgoing messages", outbox::count);
   }
 
+  /** {@code SELECT 1} on a connection of the store. */
+  @Override
+  public void ping() {
+    call(
+        "answer",
+        () -> transactions.own(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()));
+  }
+
   @Override
   public boolean recordIncoming(UnitOfWork uow, String endpoint, String messageId) {
     var unit = transactions.unitOf(uow);
@@ -265,12 +282,19 @@ public final class JdbiEnvelopeStore implements EnvelopeStore {
 
   @Override
   public void storeDeadLetter(DeadLetter deadLetter) {
+    DeadLetter storable = Storable.deadLetter(deadLetter);
     call(
         "store a dead letter",
         () -> {
-          deadLetters.store(deadLetter);
+          deadLetters.store(storable);
           return null;
         });
+  }
+
+  /** A NUL character, a date outside PostgreSQL's range, or an id over the index key limit. */
+  @Override
+  public String unstorable(Envelope envelope) {
+    return Storable.why(envelope);
   }
 
   @Override

@@ -105,6 +105,14 @@ public final class JdbiEnvelopeStoreBuilder {
     return set(JdbiStoreKeys.INBOX_PURGE_INTERVAL, interval);
   }
 
+  /**
+   * {@code ferry.store.statement-timeout}: how long one of the store's statements may run, row lock
+   * waits included (default 30s; 0s: no limit).
+   */
+  public JdbiEnvelopeStoreBuilder statementTimeout(Duration timeout) {
+    return set(JdbiStoreKeys.STATEMENT_TIMEOUT, timeout);
+  }
+
   /** {@code ferry.store.pool-size}: connections of the store's own pool (default 10). */
   public JdbiEnvelopeStoreBuilder poolSize(int size) {
     return set(JdbiStoreKeys.POOL_SIZE, size);
@@ -128,6 +136,7 @@ public final class JdbiEnvelopeStoreBuilder {
     Duration purgeInterval = positive(JdbiStoreKeys.INBOX_PURGE_INTERVAL);
     String jta = get(JdbiStoreKeys.JTA_REGISTRY);
     boolean migrate = get(JdbiStoreKeys.MIGRATE);
+    Duration statementTimeout = get(JdbiStoreKeys.STATEMENT_TIMEOUT);
     if (jdbi != null && dataSource != null) {
       throw new ConfigurationException(
           "Give the Ferry JDBI store either a Jdbi or a DataSource, not both");
@@ -142,7 +151,8 @@ public final class JdbiEnvelopeStoreBuilder {
           migrate,
           retention,
           purgeInterval,
-          jta);
+          jta,
+          statementTimeout);
     }
     if (dataSource != null) {
       return new JdbiEnvelopeStore(
@@ -154,7 +164,8 @@ public final class JdbiEnvelopeStoreBuilder {
           migrate,
           retention,
           purgeInterval,
-          jta);
+          jta,
+          statementTimeout);
     }
     String url = get(JdbiStoreKeys.JDBC_URL);
     if (url == null || url.isBlank()) {
@@ -201,7 +212,8 @@ public final class JdbiEnvelopeStoreBuilder {
         migrate,
         retention,
         purgeInterval,
-        "none");
+        "none",
+        statementTimeout);
   }
 
   private Duration positive(ConfigKey<Duration> key) {

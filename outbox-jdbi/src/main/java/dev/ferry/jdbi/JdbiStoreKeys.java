@@ -72,6 +72,17 @@ public final class JdbiStoreKeys {
           "How often the outbox relay also purges inbox rows older than the retention.",
           "inboxPurgeInterval");
 
+  public static final ConfigKey<Duration> STATEMENT_TIMEOUT =
+      ConfigKey.of(
+          "ferry.store.statement-timeout",
+          DURATION,
+          "30s",
+          "How long one of the store's own statements may run, waits for row locks included,"
+              + " before the driver cancels it and the operation fails like any store failure (a"
+              + " transaction that never ends cannot hold the others' inbox inserts for good)."
+              + " 0s: no limit.",
+          "statementTimeout");
+
   public static final ConfigKey<Integer> POOL_SIZE =
       ConfigKey.of(
           "ferry.store.pool-size",
@@ -109,6 +120,7 @@ public final class JdbiStoreKeys {
         MIGRATE,
         INBOX_RETENTION,
         INBOX_PURGE_INTERVAL,
+        STATEMENT_TIMEOUT,
         POOL_SIZE,
         CONNECTION_TIMEOUT,
         JTA_REGISTRY);

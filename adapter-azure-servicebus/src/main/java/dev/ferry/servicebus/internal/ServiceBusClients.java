@@ -33,6 +33,9 @@ public final class ServiceBusClients implements AutoCloseable {
 
   private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
+  /** The shortest try timeout the lease bound lowers to. */
+  private static final Duration MIN_TRY_TIMEOUT = Duration.ofSeconds(1);
+
   private final ServiceBusClientBuilder builder;
   private final String description;
   private final Map<String, ServiceBusSenderClient> senders = new ConcurrentHashMap<>();
@@ -102,14 +105,68 @@ public final class ServiceBusClients implements AutoCloseable {
     return namespace;
   }
 
-  private static AmqpRetryOptions retryOptions(FerryConfig config) {
+  /**
+   * The SDK's retries, bounded so that a send with all its retries ends within two thirds of the
+   * outbox lease ({@code ferry.outbox.lease}): the rows being sent stay leased to this node until
+   * the send ended, so that another node never sends them too. A try timeout that would allow more
+   * is lowered (and logged); a lease too short for the retries at all is warned about.
+   */
+  static AmqpRetryOptions retryOptions(FerryConfig config) {
     Duration delay = ConfigChecks.positive(config, ServiceBusKeys.RETRY_DELAY);
+    Duration maxDelay = delay.compareTo(MAX_RETRY_DELAY) > 0 ? delay : MAX_RETRY_DELAY;
+    int retries = ConfigChecks.atLeast(config, ServiceBusKeys.MAX_RETRIES, 0);
+    Duration tryTimeout = ConfigChecks.positive(config, ServiceBusKeys.TRY_TIMEOUT);
+    Duration lease = config.require(dev.ferry.config.FerryKeys.OUTBOX_LEASE);
+    Duration budget = lease.multipliedBy(2).dividedBy(3);
+    Duration perTry = budget.minus(waits(delay, maxDelay, retries)).dividedBy(retries + 1L);
+    if (perTry.compareTo(MIN_TRY_TIMEOUT) < 0) {
+      log.warn(
+          "{}={} and {}={} leave less than {} per try within two thirds of {}={}: a send may"
+              + " outlast the lease, and another node may send the same messages; lower the"
+              + " retries or raise the lease",
+          ServiceBusKeys.MAX_RETRIES.name(),
+          retries,
+          ServiceBusKeys.RETRY_DELAY.name(),
+          delay,
+          MIN_TRY_TIMEOUT,
+          dev.ferry.config.FerryKeys.OUTBOX_LEASE.name(),
+          lease);
+      perTry = MIN_TRY_TIMEOUT;
+    }
+    if (tryTimeout.compareTo(perTry) > 0) {
+      log.info(
+          "Service Bus try timeout {} lowered to {}: {} tries must end within two thirds of the"
+              + " outbox lease ({})",
+          tryTimeout,
+          perTry,
+          retries + 1,
+          lease);
+      tryTimeout = perTry;
+    }
     return new AmqpRetryOptions()
         .setMode(AmqpRetryMode.EXPONENTIAL)
-        .setMaxRetries(ConfigChecks.atLeast(config, ServiceBusKeys.MAX_RETRIES, 0))
+        .setMaxRetries(retries)
         .setDelay(delay)
-        .setMaxDelay(delay.compareTo(MAX_RETRY_DELAY) > 0 ? delay : MAX_RETRY_DELAY)
-        .setTryTimeout(ConfigChecks.positive(config, ServiceBusKeys.TRY_TIMEOUT));
+        .setMaxDelay(maxDelay)
+        .setTryTimeout(tryTimeout);
+  }
+
+  /** The longest a send can take with these options: every try times out, every wait is full. */
+  static Duration worstCaseSendTime(AmqpRetryOptions retry) {
+    return retry
+        .getTryTimeout()
+        .multipliedBy(retry.getMaxRetries() + 1L)
+        .plus(waits(retry.getDelay(), retry.getMaxDelay(), retry.getMaxRetries()));
+  }
+
+  /** The waits between tries: exponential from {@code delay}, capped, with a fifth for jitter. */
+  private static Duration waits(Duration delay, Duration maxDelay, int retries) {
+    Duration total = Duration.ZERO;
+    for (int i = 0; i < retries; i++) {
+      Duration wait = delay.multipliedBy(1L << Math.min(i, 20));
+      total = total.plus(wait.compareTo(maxDelay) > 0 ? maxDelay : wait);
+    }
+    return total.plus(total.dividedBy(5));
   }
 
   /** What is wrong with a connection string the SDK refused, without quoting any value. */

@@ -13,11 +13,13 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.FerryException;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
-import dev.ferry.spi.Settlement;
+import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.Settlements;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,13 +34,15 @@ import org.slf4j.LoggerFactory;
  * Receives one entity with the SDK's processor in peek-lock mode, auto-completion off: at most
  * {@link ListenerSettings#concurrency()} handler calls at once (maxConcurrentCalls, or one call per
  * session and {@code concurrency} sessions for session entities), each message settled as the
- * runtime's {@link Settlement} says once the handler returned. The SDK renews locks of messages
- * being handled, reconnects after a connection loss and resumes receiving on its own.
+ * runtime's {@link Decision} says once the handler returned. The SDK renews locks of messages being
+ * handled, reconnects after a connection loss and resumes receiving on its own.
  *
  * <p>Settlements: complete; dead-letter natively with reason and description; requeue by abandoning
  * with the failed attempts written into the message (abandon may modify application properties),
- * or, with a delay, by scheduling a copy carrying them and completing the original; a requeue after
- * a failure of the runtime itself is a plain abandon, so the broker's delivery count grows.
+ * or, with a delay, by scheduling a copy carrying them and completing the original; a redelivery
+ * after a failure of the runtime itself is an abandon that moves the delivery base along, so that
+ * it does not count as an attempt. While the runtime's store does not answer, the message is held
+ * (its lock renewed) instead, so that an outage does not use up Service Bus' delivery count.
  *
  * <p>Pause and close park the processor's handler slots: a message that arrives meanwhile is
  * abandoned once (without counting as a failed delivery) and its slot waits, so the processor asks
@@ -254,16 +258,7 @@ public final class ServiceBusListener implements Listener {
    * delivery as a failure, and hold the slot so that the processor takes nothing more.
    */
   private void park(ServiceBusReceivedMessageContext context) {
-    ServiceBusReceivedMessage m = context.getMessage();
-    Object base = m.getApplicationProperties().get(ServiceBusWireFormat.DELIVERY_BASE);
-    int next = (base instanceof Number n ? n.intValue() : 0) + 1;
-    settleQuietly(
-        "abandon",
-        m,
-        () ->
-            context.abandon(
-                new AbandonOptions()
-                    .setPropertiesToModify(Map.of(ServiceBusWireFormat.DELIVERY_BASE, next))));
+    abandonUncounted(context);
     long deadline = System.currentTimeMillis() + PARK_ON_CLOSE_MS;
     synchronized (state) {
       try {
@@ -295,24 +290,84 @@ public final class ServiceBusListener implements Listener {
       return;
     }
     Delivery delivery = read(m);
-    Settlement settlement;
+    // While the runtime cannot work, the message is held (its lock renewed by the SDK) rather
+    // than abandoned: Service Bus counts every delivery, up to MaxDeliveryCount.
+    List<Decision> decisions =
+        Settlements.decideHolding(handler, List.of(delivery), this::holding, holdLimit());
     try {
-      List<Settlement> settlements = handler.handle(List.of(delivery));
-      if (settlements == null || settlements.size() != 1) {
-        throw new IllegalStateException("expected one settlement, got " + settlements);
-      }
-      settlement = settlements.get(0);
-    } catch (RuntimeException | Error e) {
-      log.error(
-          "Handling {} from {} failed; Service Bus will redeliver it",
-          delivery.envelope().id(),
-          source,
-          e);
-      sleep(Duration.ofSeconds(1));
-      settleQuietly("abandon", m, context::abandon);
-      return;
+      Settlements.settle(List.of(context), List.of(delivery), decisions, settlement);
+    } catch (Exception e) {
+      log.warn("Could not settle {} on {}: {}", delivery.envelope().id(), source, e.toString());
     }
-    settle(context, delivery, settlement);
+  }
+
+  /** Service Bus settlement of one message in peek-lock mode. */
+  private final NativeSettlement<ServiceBusReceivedMessageContext> settlement =
+      new NativeSettlement<>() {
+        @Override
+        public void acknowledge(ServiceBusReceivedMessageContext context) {
+          settleQuietly("complete", context.getMessage(), context::complete);
+        }
+
+        @Override
+        public void requeue(
+            ServiceBusReceivedMessageContext context, Delivery d, Decision.Requeue requeue) {
+          ServiceBusListener.this.requeue(context, d, requeue);
+        }
+
+        @Override
+        public void deadLetter(
+            ServiceBusReceivedMessageContext context, Delivery d, Decision.DeadLetter dl) {
+          settleQuietly(
+              "dead-letter",
+              context.getMessage(),
+              () ->
+                  context.deadLetter(
+                      new DeadLetterOptions()
+                          .setDeadLetterReason(limit(dl.reason()))
+                          .setDeadLetterErrorDescription(limit(dl.description()))));
+        }
+
+        @Override
+        public void redeliverAll(
+            List<ServiceBusReceivedMessageContext> contexts, Decision.RedeliverBatch again) {
+          // The runtime could not work: wait a little, then hand it back without counting it.
+          Duration pause = again.pause();
+          sleep(
+              pause.compareTo(MAX_INFRASTRUCTURE_BACKOFF) > 0 ? MAX_INFRASTRUCTURE_BACKOFF : pause);
+          contexts.forEach(ServiceBusListener.this::abandonUncounted);
+        }
+
+        @Override
+        public boolean hasNativeDeadLetter() {
+          return true;
+        }
+      };
+
+  private boolean holding() {
+    synchronized (state) {
+      return !closing;
+    }
+  }
+
+  /** Held at most until shortly before the SDK stops renewing the message's lock. */
+  private Duration holdLimit() {
+    Duration limit = options.maxLockRenewal().minusSeconds(30);
+    return limit.isNegative() ? Duration.ZERO : limit;
+  }
+
+  /** Abandons a message so that this delivery does not count as an attempt. */
+  private void abandonUncounted(ServiceBusReceivedMessageContext context) {
+    ServiceBusReceivedMessage m = context.getMessage();
+    Object base = m.getApplicationProperties().get(ServiceBusWireFormat.DELIVERY_BASE);
+    int next = (base instanceof Number n ? n.intValue() : 0) + 1;
+    settleQuietly(
+        "abandon",
+        m,
+        () ->
+            context.abandon(
+                new AbandonOptions()
+                    .setPropertiesToModify(Map.of(ServiceBusWireFormat.DELIVERY_BASE, next))));
   }
 
   private boolean meantForThisSubscription(ServiceBusReceivedMessage m) {
@@ -326,45 +381,27 @@ public final class ServiceBusListener implements Listener {
   }
 
   private Delivery read(ServiceBusReceivedMessage m) {
+    return read(m, source);
+  }
+
+  /** A received message as a delivery; never throws. */
+  public static Delivery read(ServiceBusReceivedMessage m, Address source) {
     int count = ServiceBusWireFormat.deliveryCount(m);
     try {
       return new Delivery(ServiceBusWireFormat.fromMessage(m), source, count);
     } catch (RuntimeException e) {
       // Garbled properties: keep what identifies it; the pipeline dead-letters it with the reason.
-      return new Delivery(ServiceBusWireFormat.bestEffort(m), source, count, e.getMessage());
+      return new Delivery(
+          ServiceBusWireFormat.bestEffort(m), source, count, String.valueOf(e.getMessage()));
     }
   }
 
-  private void settle(ServiceBusReceivedMessageContext context, Delivery d, Settlement s) {
+  private void requeue(ServiceBusReceivedMessageContext context, Delivery d, Decision.Requeue s) {
     ServiceBusReceivedMessage m = context.getMessage();
-    switch (s.outcome()) {
-      case COMPLETE -> settleQuietly("complete", m, context::complete);
-      case DEAD_LETTER ->
-          settleQuietly(
-              "dead-letter",
-              m,
-              () ->
-                  context.deadLetter(
-                      new DeadLetterOptions()
-                          .setDeadLetterReason(limit(s.reason()))
-                          .setDeadLetterErrorDescription(limit(s.description()))));
-      case REQUEUE -> requeue(context, d, s);
-      default -> throw new IllegalStateException("Unknown outcome " + s.outcome());
-    }
-  }
-
-  private void requeue(ServiceBusReceivedMessageContext context, Delivery d, Settlement s) {
-    ServiceBusReceivedMessage m = context.getMessage();
-    Duration delay = s.delay() == null || s.delay().isNegative() ? Duration.ZERO : s.delay();
-    if (s.failedAttempts() < 0) {
-      // The runtime could not work: wait a little, then let the broker redeliver (and count it).
-      sleep(delay.compareTo(MAX_INFRASTRUCTURE_BACKOFF) > 0 ? MAX_INFRASTRUCTURE_BACKOFF : delay);
-      settleQuietly("abandon", m, context::abandon);
-      return;
-    }
+    Duration delay = s.delay();
     if (!delay.isZero()) {
       try {
-        sendCopy(d.envelope(), s.failedAttempts(), delay);
+        sendCopy(d.envelope(), s.attempts(), delay);
         settleQuietly("complete", m, context::complete);
         return;
       } catch (RuntimeException e) {
@@ -379,7 +416,7 @@ public final class ServiceBusListener implements Listener {
     Map<String, Object> modified =
         Map.of(
             ServiceBusWireFormat.ATTEMPTS,
-            s.failedAttempts(),
+            s.attempts(),
             ServiceBusWireFormat.DELIVERY_BASE,
             (int) Math.min(Integer.MAX_VALUE, m.getDeliveryCount() + 1));
     settleQuietly(

@@ -1,10 +1,10 @@
 package dev.ferry.functions.internal;
 
 import dev.ferry.Address;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;
-import dev.ferry.spi.Settlement;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +30,8 @@ public final class InvocationListener implements Listener {
     return source;
   }
 
-  /** Runs the pipeline; throws when the runtime itself could not work (its store is down). */
-  public List<Settlement> handle(List<Delivery> deliveries) {
+  /** Runs the pipeline: one decision per delivery. */
+  public List<Decision> handle(List<Delivery> deliveries) {
     return handler.handle(deliveries);
   }
 

@@ -2,12 +2,15 @@ package dev.ferry.jms.internal;
 
 import dev.ferry.Address;
 import dev.ferry.Envelope;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
-import dev.ferry.spi.Settlement;
+import dev.ferry.spi.support.LoopSupervisor;
+import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.Settlements;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class JmsListener implements Listener {
   private static final Logger log = LoggerFactory.getLogger(JmsListener.class);
   private static final long RECEIVE_TIMEOUT_MS = 100;
+  private static final java.time.Duration FOREVER = java.time.Duration.ofDays(3650);
 
   private final JmsConnection connection;
   private final Address source;
@@ -91,6 +95,7 @@ public final class JmsListener implements Listener {
 
   private void consume() {
     int failures = 0;
+    LoopSupervisor supervisor = new LoopSupervisor("JMS listener on " + source);
     try {
       while (running) {
         Session session = null;
@@ -106,6 +111,7 @@ public final class JmsListener implements Listener {
               continue;
             }
             receiveBatch(session, consumer, requeuer);
+            supervisor.succeeded();
           }
         } catch (JMSException e) {
           failures++;
@@ -127,6 +133,12 @@ public final class JmsListener implements Listener {
               log.debug("Listener on {} still cannot reconnect: {}", source, e.toString());
             }
             Thread.sleep(wait);
+          }
+        } catch (RuntimeException | Error unexpected) {
+          // Whatever else broke the round: the session is closed (its messages come back) and
+          // the loop goes on after a backoff.
+          if (running) {
+            supervisor.failed(unexpected);
           }
         } finally {
           closeQuietly(session);
@@ -167,47 +179,71 @@ public final class JmsListener implements Listener {
     for (Message m : messages) {
       deliveries.add(read(m));
     }
-    List<Settlement> settlements;
+    // While the runtime cannot work, the batch stays in this session's open transaction: a
+    // rollback would count a delivery on the broker each time.
+    List<Decision> decisions =
+        Settlements.decideHolding(handler, deliveries, () -> running, FOREVER);
+    boolean settled;
     try {
-      settlements = handler.handle(deliveries);
-    } catch (RuntimeException | Error e) {
-      log.error("Handling a batch from {} failed; the broker will redeliver it", source, e);
-      session.rollback();
-      Thread.sleep(1000);
-      return;
+      settled =
+          Settlements.settle(
+              messages, deliveries, decisions, new SessionSettlement(session, requeuer));
+    } catch (JMSException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    for (int i = 0; i < messages.size(); i++) {
-      Settlement s = settlements.get(i);
-      if (s.outcome() == Settlement.Outcome.REQUEUE && s.failedAttempts() < 0) {
-        // The runtime could not work (its store is down): let the broker redeliver everything.
-        session.rollback();
-        Thread.sleep(Math.max(100, s.delay() == null ? 0 : s.delay().toMillis()));
-        return;
-      }
+    if (settled) {
+      session.commit();
+    } else {
+      // Rolled back: the runtime could not work (its store is down, say).
+      Thread.sleep(Math.max(100, Settlements.batchRedelivery(decisions).pause().toMillis()));
     }
-    for (int i = 0; i < messages.size(); i++) {
-      Settlement s = settlements.get(i);
-      if (s.outcome() == Settlement.Outcome.REQUEUE) {
-        requeue(session, requeuer, deliveries.get(i).envelope(), s);
-      } else if (s.outcome() == Settlement.Outcome.DEAD_LETTER) {
-        log.error(
-            "JMS has no native dead-letter settlement; {} is acknowledged: {}",
-            deliveries.get(i).envelope().id(),
-            s.reason());
-      }
-    }
-    session.commit();
   }
 
-  private void requeue(Session session, MessageProducer producer, Envelope e, Settlement s)
+  /**
+   * Settles within the consumer's transacted session; the commit after it acknowledges them all. A
+   * requeue is a copy sent in the same transaction.
+   */
+  private final class SessionSettlement implements NativeSettlement<Message> {
+    private final Session session;
+    private final MessageProducer requeuer;
+
+    SessionSettlement(Session session, MessageProducer requeuer) {
+      this.session = session;
+      this.requeuer = requeuer;
+    }
+
+    @Override
+    public void acknowledge(Message message) {}
+
+    @Override
+    public void requeue(Message message, Delivery delivery, Decision.Requeue requeue)
+        throws JMSException {
+      JmsListener.this.requeue(session, requeuer, delivery.envelope(), requeue);
+    }
+
+    @Override
+    public void deadLetter(Message message, Delivery delivery, Decision.DeadLetter deadLetter) {
+      throw new UnsupportedOperationException("JMS has no native dead-letter settlement");
+    }
+
+    @Override
+    public void redeliverAll(List<Message> messages, Decision.RedeliverBatch redeliver)
+        throws JMSException {
+      session.rollback();
+    }
+  }
+
+  private void requeue(Session session, MessageProducer producer, Envelope e, Decision.Requeue s)
       throws JMSException {
-    Envelope copy = e.toBuilder().attempts(s.failedAttempts()).scheduledFor(null).build();
+    Envelope copy = e.toBuilder().attempts(s.attempts()).scheduledFor(null).build();
     Destination target = JmsDestinations.of(session, source);
     Message m = JmsWireFormat.toMessage(session, copy, false, null);
     if (source.kind() == Address.Kind.SUBSCRIPTION) {
       m.setStringProperty(JmsWireFormat.TARGET, source.subscription());
     }
-    producer.setDeliveryDelay(s.delay() == null ? 0 : s.delay().toMillis());
+    producer.setDeliveryDelay(s.delay().toMillis());
     long ttl =
         e.deliverBy() == null
             ? 0
@@ -216,11 +252,17 @@ public final class JmsListener implements Listener {
   }
 
   private Delivery read(Message m) {
+    return read(m, source, transportName);
+  }
+
+  /** A received message as a delivery; never throws. */
+  static Delivery read(Message m, Address source, String transportName) {
     try {
       return new Delivery(JmsWireFormat.fromMessage(m, transportName), source, deliveryCount(m));
     } catch (JMSException | RuntimeException e) {
       // Garbled headers: keep what identifies it; the pipeline dead-letters it with the reason.
-      return new Delivery(JmsWireFormat.bestEffort(m), source, deliveryCount(m), e.getMessage());
+      return new Delivery(
+          JmsWireFormat.bestEffort(m), source, deliveryCount(m), String.valueOf(e.getMessage()));
     }
   }
 

@@ -49,12 +49,13 @@ public final class JmsWireFormat {
   /** What can be read of a message whose headers are garbled: its id, type and body. */
   public static Envelope bestEffort(Message m) {
     Envelope.Builder b = Envelope.builder();
+    String id;
     try {
-      String id = m.getStringProperty(ID);
-      b.id(id != null ? id : String.valueOf(m.getJMSMessageID()));
+      id = m.getStringProperty(ID);
     } catch (JMSException | RuntimeException e) {
-      b.id("jms-unreadable-" + java.util.UUID.randomUUID());
+      id = null;
     }
+    b.id(id != null ? id : providerIdOrNew(m));
     try {
       b.messageType(m.getStringProperty(TYPE));
       b.correlationId(m.getStringProperty(CORRELATION_ID));
@@ -68,6 +69,26 @@ public final class JmsWireFormat {
     }
     return b.build();
   }
+
+  /**
+   * The id of a message without {@code cloudEvents_id}: the provider's JMSMessageID, or, when the
+   * producer disabled message ids (or it cannot be read), a new unique id. Such a message cannot be
+   * recognised when it is redelivered, but it is never taken for a duplicate of another one.
+   */
+  static String providerIdOrNew(Message m) {
+    try {
+      String providerId = m.getJMSMessageID();
+      if (providerId != null && !providerId.isBlank()) {
+        return providerId;
+      }
+    } catch (JMSException | RuntimeException e) {
+      // fall through to a new id
+    }
+    return NO_ID_PREFIX + java.util.UUID.randomUUID();
+  }
+
+  /** How the ids given to messages that carry none begin. */
+  public static final String NO_ID_PREFIX = "jms-no-id-";
 
   /** Builds the JMS message for an envelope. */
   public static Message toMessage(Session session, Envelope e, boolean text, Destination replyTo)
@@ -121,7 +142,7 @@ public final class JmsWireFormat {
   public static Envelope fromMessage(Message m, String transport) throws JMSException {
     Envelope.Builder b = Envelope.builder();
     String id = m.getStringProperty(ID);
-    b.id(id != null ? id : (m.getJMSMessageID() != null ? m.getJMSMessageID() : "jms-unknown"));
+    b.id(id != null ? id : providerIdOrNew(m));
     String type = m.getStringProperty(TYPE);
     b.messageType(type != null ? type : m.getJMSType());
     b.source(m.getStringProperty(SOURCE));

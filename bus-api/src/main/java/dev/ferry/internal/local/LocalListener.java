@@ -2,12 +2,15 @@ package dev.ferry.internal.local;
 
 import dev.ferry.Address;
 import dev.ferry.internal.local.LocalBroker.Entry;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
-import dev.ferry.spi.Settlement;
+import dev.ferry.spi.support.LoopSupervisor;
+import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.Settlements;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +63,7 @@ final class LocalListener implements Listener {
 
   private void work() {
     List<Entry> batch = new ArrayList<>(settings.maxBatch());
+    LoopSupervisor supervisor = new LoopSupervisor("listener on " + source);
     try {
       while (running) {
         if (paused) {
@@ -72,7 +76,13 @@ final class LocalListener implements Listener {
         }
         batch.add(first);
         queue.drainTo(batch, settings.maxBatch() - 1);
-        deliver(batch);
+        try {
+          deliver(batch);
+          supervisor.succeeded();
+        } catch (RuntimeException | Error unexpected) {
+          batch.forEach(entry -> requeueLater(entry, Settlements.RUNTIME_FAILURE_PAUSE));
+          supervisor.failed(unexpected);
+        }
         batch.clear();
       }
     } catch (InterruptedException e) {
@@ -88,39 +98,42 @@ final class LocalListener implements Listener {
     for (Entry e : batch) {
       deliveries.add(new Delivery(e.envelope(), source, e.deliveries() + 1));
     }
-    List<Settlement> settlements;
+    List<Decision> decisions =
+        Settlements.decideHolding(handler, deliveries, () -> running, Duration.ofDays(3650));
     try {
-      settlements = handler.handle(deliveries);
-    } catch (RuntimeException | Error e) {
-      log.error("Handling a batch from {} failed; redelivering it in 1s", source, e);
-      batch.forEach(
-          entry ->
-              requeueLater(
-                  new Entry(entry.envelope(), entry.deliveries() + 1), Duration.ofSeconds(1)));
-      return;
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      Entry entry = batch.get(i);
-      Settlement s = settlements.get(i);
-      switch (s.outcome()) {
-        case COMPLETE -> {}
-        case REQUEUE ->
-            requeueLater(
-                s.failedAttempts() < 0
-                    ? new Entry(entry.envelope(), entry.deliveries() + 1)
-                    // The local broker can rewrite the message: carry the exact count and
-                    // restart the delivery count, so the error policy continues exactly.
-                    : new Entry(
-                        entry.envelope().toBuilder().attempts(s.failedAttempts()).build(), 0),
-                s.delay());
-        case DEAD_LETTER ->
-            log.error(
-                "The local transport has no native dead-letter queue; message {} dropped: {}",
-                entry.envelope().id(),
-                s.reason());
-      }
+      Settlements.settle(batch, deliveries, decisions, settlement);
+    } catch (Exception e) {
+      // The local broker's own operations do not fail; should one, the batch is given back.
+      log.error("Settling a batch from {} failed; redelivering it", source, e);
+      batch.forEach(entry -> requeueLater(entry, Settlements.RUNTIME_FAILURE_PAUSE));
     }
   }
+
+  /** The local broker's settlement: it can rewrite a message, so attempts carry exactly. */
+  private final NativeSettlement<Entry> settlement =
+      new NativeSettlement<>() {
+        @Override
+        public void acknowledge(Entry entry) {}
+
+        @Override
+        public void requeue(Entry entry, Delivery delivery, Decision.Requeue requeue) {
+          // Carry the exact count and restart the delivery count, so the error policy continues.
+          requeueLater(
+              new Entry(entry.envelope().toBuilder().attempts(requeue.attempts()).build(), 0),
+              requeue.delay());
+        }
+
+        @Override
+        public void deadLetter(Entry entry, Delivery delivery, Decision.DeadLetter deadLetter) {
+          throw new UnsupportedOperationException("no native dead-letter queue");
+        }
+
+        @Override
+        public void redeliverAll(List<Entry> entries, Decision.RedeliverBatch redeliver) {
+          // Not the messages' fault: the delivery count stays as it was.
+          entries.forEach(entry -> requeueLater(entry, redeliver.pause()));
+        }
+      };
 
   private void requeueLater(Entry entry, Duration delay) {
     if (delay == null || delay.isZero()) {

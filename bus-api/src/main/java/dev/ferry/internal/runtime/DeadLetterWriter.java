@@ -3,8 +3,8 @@ package dev.ferry.internal.runtime;
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
-import dev.ferry.spi.Settlement;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves a delivery to the dead letters of the store (or the transport's own queue when so
- * configured), with the failure, and says how to settle it. When the store cannot take it, the
- * transport redelivers: a dead letter is never dropped.
+ * configured), with the failure, and decides how to settle it. When the store cannot take it, the
+ * transport redelivers: a dead letter is never dropped. Observers see every dead letter, native
+ * ones too.
  */
 final class DeadLetterWriter {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterWriter.class);
@@ -27,13 +28,16 @@ final class DeadLetterWriter {
     this.parts = parts;
   }
 
-  Settlement deadLetter(Delivery d, String reason, Throwable failure, int attempts) {
+  /**
+   * Dead-letters a delivery.
+   *
+   * @param reason one of the dead-letter reasons of {@link dev.ferry.Reasons}
+   * @param attempts the failed attempts in all, this one included
+   * @param firstFailedAt when the first of them failed
+   */
+  Decision deadLetter(
+      Delivery d, String reason, Throwable failure, int attempts, Instant firstFailedAt) {
     Envelope e = d.envelope();
-    if (parts.settings.nativeDeadLetter() && parts.transportCapabilities.nativeDeadLetter()) {
-      parts.counters.deadLettered.increment();
-      log.warn("Dead-lettering {} natively on {}: {}", e.id(), endpointText, reason);
-      return Settlement.deadLetter(reason, String.valueOf(failure));
-    }
     Instant now = Instant.now();
     StringWriter trace = new StringWriter();
     failure.printStackTrace(new PrintWriter(trace));
@@ -46,9 +50,15 @@ final class DeadLetterWriter {
             failure.getClass().getName(),
             failure.getMessage(),
             trace.toString(),
-            Math.max(attempts, e.attempts() + 1),
-            now,
+            Math.max(1, attempts),
+            firstFailedAt == null || firstFailedAt.isAfter(now) ? now : firstFailedAt,
             now);
+    if (parts.settings.nativeDeadLetter() && parts.transportCapabilities.nativeDeadLetter()) {
+      parts.counters.deadLettered.increment();
+      parts.observers.deadLettered(dl);
+      log.warn("Dead-lettering {} natively on {}: {}", e.id(), endpointText, reason);
+      return Decision.deadLetterNatively(reason, String.valueOf(failure));
+    }
     try {
       parts.store.storeDeadLetter(dl);
     } catch (Exception storeFailure) {
@@ -56,7 +66,7 @@ final class DeadLetterWriter {
           "Could not store dead letter for {}; the transport will redeliver it",
           e.id(),
           storeFailure);
-      return Settlement.requeue(Pipeline.INFRASTRUCTURE_BACKOFF, -1);
+      return Decision.redeliverBatch(Pipeline.INFRASTRUCTURE_BACKOFF, storeFailure.toString());
     }
     parts.counters.deadLettered.increment();
     parts.observers.deadLettered(dl);
@@ -67,6 +77,6 @@ final class DeadLetterWriter {
         endpointText,
         reason,
         failure.toString());
-    return Settlement.complete();
+    return Decision.deadLettered(reason, String.valueOf(failure));
   }
 }

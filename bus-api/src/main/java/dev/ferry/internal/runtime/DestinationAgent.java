@@ -6,6 +6,7 @@ import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.Sender;
 import dev.ferry.spi.Transport;
+import dev.ferry.spi.support.LoopSupervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,6 +185,7 @@ final class DestinationAgent implements Runnable {
   public void run() {
     List<OutgoingEnvelope> batch = new ArrayList<>(batchSize);
     Sender[] sender = {null};
+    LoopSupervisor supervisor = new LoopSupervisor("sender to " + destination);
     try {
       while (running || !queue.isEmpty()) {
         OutgoingEnvelope first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -194,6 +196,11 @@ final class DestinationAgent implements Runnable {
         queue.drainTo(batch, batchSize - 1);
         try {
           sendBatch(batch, sender);
+          supervisor.succeeded();
+        } catch (RuntimeException | Error unexpected) {
+          // Their rows go back to the outbox; the loop goes on after a backoff.
+          release(batch, Instant.now());
+          supervisor.failed(unexpected);
         } finally {
           outstanding.addAndGet(-batch.size());
           batch.clear();
@@ -273,7 +280,7 @@ final class DestinationAgent implements Runnable {
   private void delete(List<String> ids) {
     try {
       store.deleteOutgoing(nodeId, ids);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       // Sent but still stored: the relay will send again later and the receiver's inbox will
       // recognise the duplicate. Nothing is lost.
       log.warn(
@@ -299,7 +306,7 @@ final class DestinationAgent implements Runnable {
         sender[0] = transport.sender(destination);
       }
       sender[0].send(envelopes);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       closeSender(sender);
       onFailure(batch, e);
       return;
@@ -327,7 +334,7 @@ final class DestinationAgent implements Runnable {
     return failedSends.get();
   }
 
-  private void onFailure(List<OutgoingEnvelope> batch, Exception e) {
+  private void onFailure(List<OutgoingEnvelope> batch, Throwable e) {
     failedSends.incrementAndGet();
     int failures = consecutiveFailures.incrementAndGet();
     Duration backoff =

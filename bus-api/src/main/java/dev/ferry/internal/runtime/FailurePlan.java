@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Chooses the error policy for a failure and the step for an attempt. */
+/** Chooses the error policy for a failure and the step for a failed attempt. */
 final class FailurePlan {
   /** Failures no retry can fix. */
   private static final ErrorPolicy HOPELESS =
@@ -72,25 +72,12 @@ final class FailurePlan {
   }
 
   /**
-   * The policy step the first failure of this delivery maps to. {@code carried} failures come from
-   * the envelope (a scheduled retry copy); every earlier delivery of the same copy ended either in
-   * a requeue step (continue after the next one) or unexpectedly, e.g. a crash (count one).
+   * The step for a failure, given the failed attempts before it (see {@link
+   * dev.ferry.spi.Delivery#priorAttempts()}): the policy's steps are taken one per failed attempt,
+   * as the host carries them out ({@link #adapt}).
    */
-  int firstIndex(ErrorPolicy policy, int carried, int deliveryCount) {
-    int index = Math.max(0, carried);
-    List<Step> steps = policy.steps();
-    for (int d = 1; d < deliveryCount; d++) {
-      int next = -1;
-      for (int i = index; i < steps.size(); i++) {
-        // As carried out: with redelivery by the transport, every retry ended a delivery too.
-        if (adapt(steps.get(i)).action() == Action.REQUEUE) {
-          next = i;
-          break;
-        }
-      }
-      index = next >= 0 ? next + 1 : index + 1;
-    }
-    return index;
+  Step stepFor(ErrorPolicy policy, int failedBefore) {
+    return adapt(stepAt(policy, failedBefore));
   }
 
   /**

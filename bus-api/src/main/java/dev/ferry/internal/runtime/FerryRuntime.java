@@ -100,7 +100,8 @@ public final class FerryRuntime implements MessageBus {
                 FailurePlan.Redelivery.parse(spec.config().require(FerryKeys.REDELIVERY))),
             counters,
             observers,
-            outbox);
+            outbox,
+            executors.scheduler());
     FerryRuntime runtime = new FerryRuntime(parts, routing, transport, executors);
     try {
       runtime.startParts(spec);

@@ -3,8 +3,10 @@ package dev.ferry.internal.runtime;
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
+import dev.ferry.spi.HandlingScope;
 import dev.ferry.spi.MessageObserver;
 import dev.ferry.spi.OutgoingEnvelope;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ final class Observers implements MessageObserver {
     for (MessageObserver o : observers) {
       try {
         call.accept(o);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("Message observer {} failed", o, e);
       }
     }
@@ -42,6 +44,34 @@ final class Observers implements MessageObserver {
   @Override
   public void received(Envelope envelope, Address endpoint, int attempt) {
     each(o -> o.received(envelope, endpoint, attempt));
+  }
+
+  /** Opens every observer's scope; the returned one closes them in reverse order. */
+  @Override
+  public HandlingScope around(Envelope envelope, Address endpoint, int attempt) {
+    if (observers.isEmpty()) {
+      return HandlingScope.NONE;
+    }
+    List<HandlingScope> open = new ArrayList<>(observers.size());
+    for (MessageObserver o : observers) {
+      try {
+        HandlingScope scope = o.around(envelope, endpoint, attempt);
+        if (scope != null) {
+          open.add(scope);
+        }
+      } catch (RuntimeException e) {
+        log.warn("Message observer {} failed to open a scope", o, e);
+      }
+    }
+    return () -> {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).close();
+        } catch (RuntimeException e) {
+          log.warn("Closing a handling scope of a message observer failed", e);
+        }
+      }
+    };
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.UnitOfWork;
+import dev.ferry.spi.support.LoopSupervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ final class Outbox {
             .scheduler()
             // The first pass at once: what is due in the store (failed sends, expired leases of
             // crashed nodes, scheduled messages) leaves on start, not a poll interval later.
-            .scheduleWithFixedDelay(this::relayOnTimer, 0, every, TimeUnit.MILLISECONDS);
+            .scheduleWithFixedDelay(
+                LoopSupervisor.task("relay", this::relayOnTimer), 0, every, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -281,8 +283,9 @@ final class Outbox {
           return;
         }
       }
-    } catch (Exception e) {
-      // Back off while the store keeps failing: poll interval, doubled per failure, up to
+    } catch (Exception | Error e) {
+      // Back off while the store keeps failing (or anything else failed): poll interval, doubled
+      // per failure, up to
       // MAX_RELAY_BACKOFF (or the poll interval if that is longer).
       relayFailures = Math.min(relayFailures + 1, 16);
       long poll = settings.outboxPollInterval().toNanos();
@@ -294,7 +297,7 @@ final class Outbox {
     }
     if (more && !closed) {
       try {
-        executors.scheduler().execute(this::relayOnTimer);
+        executors.scheduler().execute(LoopSupervisor.task("relay", this::relayOnTimer));
       } catch (RejectedExecutionException e) {
         log.debug("Relay continuation not scheduled (shutting down): {}", e.toString());
       }
@@ -322,7 +325,7 @@ final class Outbox {
   }
 
   /** A store outage fails every poll: one full warning a minute, a count in between. */
-  private void warnRelayFailure(Exception e) {
+  private void warnRelayFailure(Throwable e) {
     long now = System.nanoTime();
     if (lastRelayWarningNanos == 0 || now - lastRelayWarningNanos > 60_000_000_000L) {
       log.warn(

@@ -6,12 +6,14 @@ import dev.ferry.ErrorPolicy;
 import dev.ferry.ErrorPolicy.Step;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.NoHandlerException;
+import dev.ferry.Reasons;
 import dev.ferry.UnknownMessageTypeException;
 import dev.ferry.internal.handlers.HandlerDescriptor;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
+import dev.ferry.spi.HandlingScope;
 import dev.ferry.spi.OutgoingEnvelope;
-import dev.ferry.spi.Settlement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The receive path of one endpoint: read the type and body, drop expired messages, run the handlers
  * in a unit of work with the inbox record and the cascades, apply the error policy on failure, and
- * tell the transport how to settle.
+ * decide once what happens to each message ({@link Decision}). Attempts are counted as {@link
+ * Delivery#priorAttempts()} describes: the error policy's step for a failure is the one at the
+ * index of the failed attempts before it.
  */
 final class Pipeline implements DeliveryHandler {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -50,6 +54,9 @@ final class Pipeline implements DeliveryHandler {
   /** A message that was read successfully and is ready for its handlers. */
   private record Readable(Delivery delivery, Object message, List<HandlerDescriptor> handlers) {}
 
+  /** The first failure of a batch: which message, and how it failed. */
+  private record BatchFailure(Readable readable, Throwable failure) {}
+
   /** Wraps a handler's failure so that it is told apart from a failure of the store. */
   private static final class HandlerFailure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -60,69 +67,104 @@ final class Pipeline implements DeliveryHandler {
   }
 
   @Override
-  public List<Settlement> handle(List<Delivery> deliveries) {
-    List<Settlement> result = new ArrayList<>(deliveries.size());
+  public List<Decision> handle(List<Delivery> deliveries) {
+    List<Decision> result = new ArrayList<>(deliveries.size());
     List<Readable> readable = new ArrayList<>(deliveries.size());
     List<Integer> positions = new ArrayList<>(deliveries.size());
     for (Delivery d : deliveries) {
       parts.counters.received.increment();
       Object outcome = read(d);
-      result.add(outcome instanceof Settlement s ? s : null);
+      result.add(outcome instanceof Decision s ? s : null);
       if (outcome instanceof Readable r) {
         readable.add(r);
         positions.add(result.size() - 1);
       }
     }
-    if (readable.size() > 1 && tryBatch(readable)) {
-      positions.forEach(i -> result.set(i, Settlement.complete()));
-      return result;
+    BatchFailure batchFailure = null;
+    if (readable.size() > 1) {
+      Object batch = tryBatch(readable);
+      if (batch instanceof Decision.RedeliverBatch again) {
+        positions.forEach(i -> result.set(i, again));
+        return result;
+      }
+      if (batch == null) {
+        positions.forEach(i -> result.set(i, Decision.complete()));
+        return result;
+      }
+      batchFailure = (BatchFailure) batch;
     }
+    // One by one: alone, or after a batch failed. The message that failed the batch has that
+    // failure counted as its attempt; the others had no failure of their own.
     for (int i = 0; i < readable.size(); i++) {
-      result.set(positions.get(i), handleWithPolicy(readable.get(i)));
+      Readable r = readable.get(i);
+      Throwable failed =
+          batchFailure != null && batchFailure.readable() == r ? batchFailure.failure() : null;
+      result.set(positions.get(i), handleWithPolicy(r, failed));
     }
     return result;
   }
 
-  /** Either a {@link Settlement} (nothing to handle) or a {@link Readable}. */
+  /** Whether the store answers: listeners hold their messages while it does not. */
+  @Override
+  public boolean ready() {
+    try {
+      parts.store.ping();
+      return true;
+    } catch (Exception | Error e) {
+      log.debug("Store of {} does not answer: {}", endpointText, e.toString());
+      return false;
+    }
+  }
+
+  /** Either a {@link Decision} (nothing to handle) or a {@link Readable}. */
   private Object read(Delivery d) {
     Envelope e = d.envelope();
     if (d.malformed() != null) {
       return deadLetter(
           d,
-          "malformed-headers",
+          Reasons.MALFORMED_HEADERS,
           new MalformedMessageException(
               "Message " + e.id() + " has unreadable headers: " + d.malformed()),
-          1);
+          d.priorAttempts() + 1);
+    }
+    String unstorable = parts.store.unstorable(e);
+    if (unstorable != null) {
+      return deadLetter(
+          d,
+          Reasons.UNSTORABLE,
+          new MalformedMessageException(
+              "Message " + e.id() + " cannot be stored as it is: " + unstorable),
+          d.priorAttempts() + 1);
     }
     if (e.messageType() == null || e.messageType().isBlank()) {
       return deadLetter(
           d,
-          "missing-message-type",
+          Reasons.MISSING_MESSAGE_TYPE,
           new MalformedMessageException("Message " + e.id() + " has no message type header"),
-          1);
+          d.priorAttempts() + 1);
     }
     Class<?> type = parts.types.classOf(e.messageType()).orElse(null);
     if (type == null) {
       return deadLetter(
           d,
-          "unknown-message-type",
+          Reasons.UNKNOWN_MESSAGE_TYPE,
           new UnknownMessageTypeException(
               "Message type '"
                   + e.messageType()
                   + "' is not registered in service '"
                   + parts.settings.serviceName()
                   + "'"),
-          1);
+          d.priorAttempts() + 1);
     }
     if (e.isExpired(Instant.now())) {
       parts.counters.expired.increment();
-      parts.observers.dropped(e, endpoint, "expired");
+      parts.observers.dropped(e, endpoint, Reasons.EXPIRED);
       log.info(
           "Discarded expired message {} ({}), deliver-by {} passed",
           e.id(),
           e.messageType(),
           e.deliverBy());
-      return Settlement.complete();
+      return Decision.drop(Reasons.EXPIRED);
     }
     List<HandlerDescriptor> handlers = new ArrayList<>();
     for (HandlerDescriptor h : handlersHere) {
@@ -133,7 +175,7 @@ final class Pipeline implements DeliveryHandler {
     if (handlers.isEmpty()) {
       return deadLetter(
           d,
-          "no-handler",
+          Reasons.NO_HANDLER,
           new NoHandlerException(
               "No handler for '"
                   + e.messageType()
@@ -141,7 +183,7 @@ final class Pipeline implements DeliveryHandler {
                   + parts.settings.serviceName()
                   + "' at "
                   + endpointText),
-          1);
+          d.priorAttempts() + 1);
     }
     Object message;
     try {
@@ -149,7 +191,7 @@ final class Pipeline implements DeliveryHandler {
     } catch (Exception ex) {
       return deadLetter(
           d,
-          "malformed-body",
+          Reasons.MALFORMED_BODY,
           new MalformedMessageException(
               "Cannot read the body of "
                   + e.id()
@@ -158,21 +200,26 @@ final class Pipeline implements DeliveryHandler {
                   + ": "
                   + ex.getMessage(),
               ex),
-          1);
+          d.priorAttempts() + 1);
     }
     if (message == null) {
       return deadLetter(
           d,
-          "malformed-body",
+          Reasons.MALFORMED_BODY,
           new MalformedMessageException("The body of " + e.id() + " is empty or null"),
-          1);
+          d.priorAttempts() + 1);
     }
     return new Readable(d, message, handlers);
   }
 
-  /** All messages in one unit of work; false if anything failed (then each goes on its own). */
-  private boolean tryBatch(List<Readable> batch) {
+  /**
+   * All messages in one unit of work. Returns null when all were handled, a {@link BatchFailure}
+   * when a handler failed (then nothing committed, and each goes on its own), or a {@link
+   * Decision.RedeliverBatch} when the store failed.
+   */
+  private Object tryBatch(List<Readable> batch) {
     List<HandlerContext> contexts = new ArrayList<>(batch.size());
+    BatchFailure[] failed = new BatchFailure[1];
     try {
       parts.store.inTransaction(
           uow -> {
@@ -182,10 +229,15 @@ final class Pipeline implements DeliveryHandler {
               if (skip.contains(r)) {
                 continue;
               }
-              HandlerContext ctx =
-                  new HandlerContext(e, endpoint, 1 + e.attempts(), uow, parts.factory);
-              parts.observers.received(e, endpoint, ctx.attempt());
-              runHandlers(r, ctx);
+              int attempt = r.delivery().priorAttempts() + 1;
+              HandlerContext ctx = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
+              parts.observers.received(e, endpoint, attempt);
+              try (HandlingScope scope = parts.observers.around(e, endpoint, attempt)) {
+                runHandlers(r, ctx);
+              } catch (Exception | Error failure) {
+                failed[0] = new BatchFailure(r, failure);
+                throw new HandlerFailure(failure);
+              }
               contexts.add(ctx);
             }
             List<OutgoingEnvelope> cascades = new ArrayList<>();
@@ -193,12 +245,19 @@ final class Pipeline implements DeliveryHandler {
             parts.outbox.enlist(uow, cascades); // one write for the whole batch
             return null;
           });
-    } catch (Exception e) {
-      log.debug("Batch of {} on {} failed; handling one by one", batch.size(), endpointText, e);
-      return false;
+    } catch (HandlerFailure hf) {
+      log.debug("Batch of {} on {} failed; handling one by one", batch.size(), endpointText, hf);
+      return failed[0];
+    } catch (Exception | Error storeFailure) {
+      log.warn(
+          "Store failed while handling a batch of {} on {}; the transport will redeliver it",
+          batch.size(),
+          endpointText,
+          storeFailure);
+      return Decision.redeliverBatch(INFRASTRUCTURE_BACKOFF, storeFailure.toString());
     }
     afterHandled(contexts);
-    return true;
+    return null;
   }
 
   /**
@@ -226,69 +285,84 @@ final class Pipeline implements DeliveryHandler {
         });
     for (Readable r : skip) {
       parts.counters.duplicates.increment();
-      parts.observers.dropped(r.delivery().envelope(), endpoint, "duplicate");
+      parts.observers.dropped(r.delivery().envelope(), endpoint, Reasons.DUPLICATE);
     }
     return skip;
   }
 
-  private Settlement handleWithPolicy(Readable r) {
+  /**
+   * Runs the handlers until they succeed or the error policy says otherwise.
+   *
+   * @param failedInBatch the failure of this message's attempt in a batch, which counts as its
+   *     first attempt here, or null
+   */
+  private Decision handleWithPolicy(Readable r, Throwable failedInBatch) {
     Delivery d = r.delivery();
     Envelope e = d.envelope();
-    int localFailures = 0;
+    int failedBefore = d.priorAttempts(); // the failed attempts before the next one
     ErrorPolicy policy = null;
-    int firstIndex = 0;
+    Instant firstFailedAt = null;
     while (true) {
-      int attempt =
-          1
-              + (policy == null
-                  ? Math.max(0, e.attempts()) + Math.max(0, d.deliveryCount() - 1)
-                  : firstIndex + localFailures);
-      HandlerContext[] ctx = new HandlerContext[1];
-      try {
-        parts.store.inTransaction(
-            uow -> {
-              if (!recordInbox(uow, e)) {
+      int attempt = failedBefore + 1;
+      Throwable failure = failedInBatch;
+      failedInBatch = null;
+      if (failure == null) {
+        HandlerContext[] ctx = new HandlerContext[1];
+        try {
+          parts.store.inTransaction(
+              uow -> {
+                if (!recordInbox(uow, e)) {
+                  return null;
+                }
+                ctx[0] = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
+                parts.observers.received(e, endpoint, attempt);
+                try (HandlingScope scope = parts.observers.around(e, endpoint, attempt)) {
+                  runHandlers(r, ctx[0]);
+                } catch (Exception | Error handlerFailure) {
+                  throw new HandlerFailure(handlerFailure);
+                }
+                parts.outbox.enlist(uow, ctx[0].cascades);
                 return null;
-              }
-              ctx[0] = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
-              parts.observers.received(e, endpoint, attempt);
-              try {
-                runHandlers(r, ctx[0]);
-              } catch (Exception | Error failure) {
-                throw new HandlerFailure(failure);
-              }
-              parts.outbox.enlist(uow, ctx[0].cascades);
-              return null;
-            });
-        afterHandled(ctx[0] == null ? List.of() : List.of(ctx[0]));
-        return Settlement.complete();
-      } catch (HandlerFailure hf) {
-        Throwable failure = hf.getCause();
-        parts.counters.failures.increment();
-        parts.observers.failed(e, endpoint, failure, attempt);
-        if (policy == null) {
-          policy = parts.failurePlan.select(failure, r.message().getClass());
-          firstIndex = parts.failurePlan.firstIndex(policy, e.attempts(), d.deliveryCount());
+              });
+          if (ctx[0] == null) {
+            return Decision.drop(Reasons.DUPLICATE);
+          }
+          afterHandled(List.of(ctx[0]));
+          return Decision.complete();
+        } catch (HandlerFailure hf) {
+          failure = hf.getCause();
+        } catch (Exception | Error storeFailure) {
+          log.warn(
+              "Store failed while handling {} on {}; the transport will redeliver it",
+              e.id(),
+              endpointText,
+              storeFailure);
+          return Decision.redeliverBatch(INFRASTRUCTURE_BACKOFF, storeFailure.toString());
         }
-        Step step = parts.failurePlan.adapt(FailurePlan.stepAt(policy, firstIndex + localFailures));
-        localFailures++;
-        Settlement decided = apply(step, r, failure, firstIndex + localFailures);
-        if (decided != null) {
-          return decided;
-        }
-      } catch (Exception storeFailure) {
-        log.warn(
-            "Store failed while handling {} on {}; the transport will redeliver it",
-            e.id(),
-            endpointText,
-            storeFailure);
-        return Settlement.requeue(INFRASTRUCTURE_BACKOFF, -1);
+      }
+      parts.counters.failures.increment();
+      parts.observers.failed(e, endpoint, failure, attempt);
+      if (firstFailedAt == null) {
+        firstFailedAt = Instant.now();
+      }
+      if (policy == null) {
+        policy = parts.failurePlan.select(failure, r.message().getClass());
+      }
+      Step step = parts.failurePlan.stepFor(policy, failedBefore);
+      failedBefore++;
+      Decision decided = apply(step, r, failure, failedBefore, firstFailedAt);
+      if (decided != null) {
+        return decided;
       }
     }
   }
 
-  /** Applies a step; null means: run the handlers again now. */
-  private Settlement apply(Step step, Readable r, Throwable failure, int failuresSoFar) {
+  /**
+   * Applies a step after {@code failedSoFar} failed attempts; null means: run the handlers again
+   * now.
+   */
+  private Decision apply(
+      Step step, Readable r, Throwable failure, int failedSoFar, Instant firstFailedAt) {
     Envelope e = r.delivery().envelope();
     switch (step.action()) {
       case RETRY:
@@ -303,7 +377,7 @@ final class Pipeline implements DeliveryHandler {
           Thread.sleep(delay.toMillis());
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          return Settlement.requeue(Duration.ZERO, failuresSoFar);
+          return Decision.requeue(Duration.ZERO, failedSoFar);
         }
         return null;
       case REQUEUE:
@@ -312,32 +386,33 @@ final class Pipeline implements DeliveryHandler {
             "Requeueing {} ({}) after failure {}: {}",
             e.id(),
             e.messageType(),
-            failuresSoFar,
+            failedSoFar,
             failure.toString());
-        return Settlement.requeue(Duration.ZERO, failuresSoFar);
+        return Decision.requeue(Duration.ZERO, failedSoFar);
       case SCHEDULE_RETRY:
         parts.counters.retries.increment();
-        return scheduleRetry(r, failure, FailurePlan.delayOf(step), failuresSoFar);
+        return scheduleRetry(r, failure, FailurePlan.delayOf(step), failedSoFar);
       case DISCARD:
         parts.counters.discarded.increment();
-        parts.observers.dropped(e, endpoint, "discarded by policy");
+        parts.observers.dropped(e, endpoint, Reasons.DISCARDED);
         log.warn(
             "Discarded {} ({}) after {} failure(s) as its error policy says",
             e.id(),
             e.messageType(),
-            failuresSoFar,
+            failedSoFar,
             failure);
-        return Settlement.complete();
+        return Decision.drop(Reasons.DISCARDED);
       case DEAD_LETTER:
       default:
-        return deadLetter(r.delivery(), "handler-failed", failure, failuresSoFar);
+        return deadLetters.deadLetter(
+            r.delivery(), Reasons.HANDLER_FAILED, failure, failedSoFar, firstFailedAt);
     }
   }
 
-  private Settlement scheduleRetry(Readable r, Throwable failure, Duration delay, int failures) {
+  private Decision scheduleRetry(Readable r, Throwable failure, Duration delay, int failed) {
     Envelope e = r.delivery().envelope();
     Instant at = Instant.now().plus(delay);
-    Envelope copy = e.toBuilder().attempts(failures).scheduledFor(at).build();
+    Envelope copy = e.toBuilder().attempts(failed).scheduledFor(at).build();
     // Back to this endpoint only: for a subscription, the other subscribers already have theirs.
     OutgoingEnvelope out = new OutgoingEnvelope(copy, endpoint, parts.nativeScheduling ? null : at);
     try {
@@ -347,7 +422,7 @@ final class Pipeline implements DeliveryHandler {
           "Could not schedule a retry of {}; the transport will redeliver it",
           e.id(),
           storeFailure);
-      return Settlement.requeue(INFRASTRUCTURE_BACKOFF, -1);
+      return Decision.redeliverBatch(INFRASTRUCTURE_BACKOFF, storeFailure.toString());
     }
     log.info(
         "Scheduled a retry of {} ({}) at {} after: {}",
@@ -355,7 +430,7 @@ final class Pipeline implements DeliveryHandler {
         e.messageType(),
         at,
         failure.toString());
-    return Settlement.complete();
+    return Decision.complete();
   }
 
   private boolean recordInbox(dev.ferry.spi.UnitOfWork uow, Envelope e) throws Exception {
@@ -366,16 +441,21 @@ final class Pipeline implements DeliveryHandler {
       return true;
     }
     parts.counters.duplicates.increment();
-    parts.observers.dropped(e, endpoint, "duplicate");
+    parts.observers.dropped(e, endpoint, Reasons.DUPLICATE);
     log.debug("Skipped duplicate {} on {}", e.id(), endpointText);
     return false;
   }
 
+  /** Runs the message's handlers, within the handler timeout. */
   private void runHandlers(Readable r, HandlerContext ctx) throws Exception {
-    for (HandlerDescriptor h : r.handlers()) {
-      Object returned = h.invoker().invoke(r.message(), ctx);
-      ctx.cascadeReturned(returned, parts.types::aliasOf);
-    }
+    parts.watchdog.run(
+        r.delivery().envelope().id(),
+        () -> {
+          for (HandlerDescriptor h : r.handlers()) {
+            Object returned = h.invoker().invoke(r.message(), ctx);
+            ctx.cascadeReturned(returned, parts.types::aliasOf);
+          }
+        });
   }
 
   private void afterHandled(List<HandlerContext> contexts) {
@@ -385,7 +465,7 @@ final class Pipeline implements DeliveryHandler {
     }
   }
 
-  private Settlement deadLetter(Delivery d, String reason, Throwable failure, int attempts) {
-    return deadLetters.deadLetter(d, reason, failure, attempts);
+  private Decision deadLetter(Delivery d, String reason, Throwable failure, int attempts) {
+    return deadLetters.deadLetter(d, reason, failure, attempts, null);
   }
 }

@@ -4,9 +4,9 @@ import dev.ferry.BackPressureException;
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.RequestTimeoutException;
+import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
-import dev.ferry.spi.Settlement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,11 +86,11 @@ final class RequestReplies implements DeliveryHandler {
   }
 
   @Override
-  public List<Settlement> handle(List<Delivery> deliveries) {
-    List<Settlement> result = new ArrayList<>(deliveries.size());
+  public List<Decision> handle(List<Delivery> deliveries) {
+    List<Decision> result = new ArrayList<>(deliveries.size());
     for (Delivery d : deliveries) {
       complete(d.envelope());
-      result.add(Settlement.complete()); // replies are never retried: the requester is waiting now
+      result.add(Decision.complete()); // replies are never retried: the requester is waiting now
     }
     return result;
   }

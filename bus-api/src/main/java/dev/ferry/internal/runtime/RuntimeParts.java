@@ -22,6 +22,7 @@ final class RuntimeParts {
   final Counters counters;
   final Observers observers;
   final Outbox outbox;
+  final HandlerWatchdog watchdog;
 
   RuntimeParts(
       RuntimeSettings settings,
@@ -34,7 +35,8 @@ final class RuntimeParts {
       FailurePlan failurePlan,
       Counters counters,
       Observers observers,
-      Outbox outbox) {
+      Outbox outbox,
+      java.util.concurrent.ScheduledExecutorService scheduler) {
     this.settings = settings;
     this.types = types;
     this.handlers = handlers;
@@ -55,5 +57,6 @@ final class RuntimeParts {
     this.counters = counters;
     this.observers = observers;
     this.outbox = outbox;
+    this.watchdog = new HandlerWatchdog(settings.handlerTimeout(), scheduler);
   }
 }

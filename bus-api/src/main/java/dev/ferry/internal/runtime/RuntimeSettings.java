@@ -26,7 +26,8 @@ record RuntimeSettings(
     Duration outboxPollInterval,
     int outboxBatchSize,
     boolean nativeDeadLetter,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration handlerTimeout) {
 
   static RuntimeSettings from(FerryConfig c) {
     return from(c, c.require(FerryKeys.TRANSPORT), c.get(FerryKeys.NODE_ID));
@@ -57,7 +58,8 @@ record RuntimeSettings(
         c.require(FerryKeys.OUTBOX_POLL_INTERVAL),
         atLeast(c, FerryKeys.OUTBOX_BATCH, 1),
         c.require(FerryKeys.NATIVE_DEAD_LETTER),
-        c.require(FerryKeys.SHUTDOWN_TIMEOUT));
+        c.require(FerryKeys.SHUTDOWN_TIMEOUT),
+        c.require(FerryKeys.HANDLER_TIMEOUT));
   }
 
   private static int atLeast(FerryConfig c, dev.ferry.config.ConfigKey<Integer> key, int min) {

@@ -27,26 +27,42 @@ import org.postgresql.jdbc.AutoSave;
  * the parts of the configuration its SQL relies on (no templating, {@code :name} parameters) and
  * timestamps and arrays are bound through plain JDBC calls.
  */
-final class Db {
+public final class Db {
   private static final ColonPrefixSqlParser PARSER = new ColonPrefixSqlParser();
 
-  private Db() {}
+  /**
+   * How long one of the store's statements may run, waits for row locks included, in seconds (0: no
+   * limit); then the driver cancels it and the operation fails like any store failure. Without it,
+   * a transaction that never ends (a hung handler's) would hold every other node's insert of the
+   * same inbox row, and their threads and connections, for good.
+   */
+  private final int timeoutSeconds;
 
-  static Update update(Handle h, String sql) {
+  public Db(java.time.Duration statementTimeout) {
+    long seconds =
+        statementTimeout.toMillis() <= 0 ? 0 : (statementTimeout.toMillis() + 999) / 1000;
+    this.timeoutSeconds = (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
+  Update update(Handle h, String sql) {
     return pin(h.createUpdate(sql));
   }
 
-  static Query query(Handle h, String sql) {
+  Query query(Handle h, String sql) {
     return pin(h.createQuery(sql));
   }
 
-  static PreparedBatch batch(Handle h, String sql) {
+  PreparedBatch batch(Handle h, String sql) {
     return pin(h.prepareBatch(sql));
   }
 
-  private static <S extends SqlStatement<S>> S pin(S statement) {
+  private <S extends SqlStatement<S>> S pin(S statement) {
     return statement.configure(
-        SqlStatements.class, c -> c.setTemplateEngine(TemplateEngine.NOP).setSqlParser(PARSER));
+        SqlStatements.class,
+        c ->
+            c.setTemplateEngine(TemplateEngine.NOP)
+                .setSqlParser(PARSER)
+                .setQueryTimeout(timeoutSeconds == 0 ? null : timeoutSeconds));
   }
 
   /** A {@code timestamptz} argument; null binds SQL NULL. */
@@ -64,8 +80,11 @@ final class Db {
    * statement machinery: for the statements run once per message, where its per-statement cost
    * shows. A failure is reported as JDBI would report it.
    */
-  static <T> T jdbc(Handle h, String sql, JdbcWork<T> work) {
+  <T> T jdbc(Handle h, String sql, JdbcWork<T> work) {
     try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+      if (timeoutSeconds > 0) {
+        ps.setQueryTimeout(timeoutSeconds);
+      }
       return work.run(ps);
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(e, null);

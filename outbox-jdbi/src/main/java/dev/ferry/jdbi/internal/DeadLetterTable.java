@@ -33,7 +33,7 @@ public final class DeadLetterTable {
     if (deadLetters.isEmpty()) {
       return;
     }
-    PreparedBatch batch = Db.batch(h, sql.upsertDeadLetter);
+    PreparedBatch batch = transactions.db().batch(h, sql.upsertDeadLetter);
     for (DeadLetter d : deadLetters) {
       EnvelopeRows.bind(batch, d.envelope())
           .bind("id", d.id())
@@ -56,7 +56,7 @@ public final class DeadLetterTable {
     }
     return transactions.own(
         h ->
-            criteria(Db.query(h, sql.selectDeadLetters), query)
+            criteria(transactions.db().query(h, sql.selectDeadLetters), query)
                 .bind("limit", query.limit())
                 .map((rs, ctx) -> read(rs))
                 .list());
@@ -64,21 +64,29 @@ public final class DeadLetterTable {
 
   public Optional<DeadLetter> find(String id) {
     return transactions.own(
-        h -> Db.query(h, sql.selectDeadLetter).bind("id", id).map((rs, ctx) -> read(rs)).findOne());
+        h ->
+            transactions
+                .db()
+                .query(h, sql.selectDeadLetter)
+                .bind("id", id)
+                .map((rs, ctx) -> read(rs))
+                .findOne());
   }
 
   /** Deletes in the unit of work, so that a replay commits or rolls back as one. */
   public boolean delete(JdbiUnitOfWork uow, String id) {
-    return Db.update(uow.handle(), sql.deleteDeadLetter).bind("id", id).execute() > 0;
+    return transactions.db().update(uow.handle(), sql.deleteDeadLetter).bind("id", id).execute()
+        > 0;
   }
 
   public long count() {
-    return transactions.own(h -> Db.query(h, sql.countDeadLetters).mapTo(Long.class).one());
+    return transactions.own(
+        h -> transactions.db().query(h, sql.countDeadLetters).mapTo(Long.class).one());
   }
 
   public long purge(DeadLetterQuery query) {
     return transactions.own(
-        h -> (long) criteria(Db.update(h, sql.purgeDeadLetters), query).execute());
+        h -> (long) criteria(transactions.db().update(h, sql.purgeDeadLetters), query).execute());
   }
 
   private static <S extends SqlStatement<S>> S criteria(S statement, DeadLetterQuery query) {

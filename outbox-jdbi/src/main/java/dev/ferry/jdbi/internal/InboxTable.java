@@ -40,15 +40,17 @@ public final class InboxTable {
    * waits on the primary key until the other transaction ends, so only one of them gets true.
    */
   public boolean record(JdbiUnitOfWork uow, String endpoint, String messageId, Instant now) {
-    return Db.jdbc(
-            uow.handle(),
-            sql.insertIncoming,
-            ps -> {
-              ps.setString(1, messageId);
-              ps.setString(2, endpoint);
-              Db.setInstant(ps, 3, now);
-              return ps.executeUpdate();
-            })
+    return transactions
+            .db()
+            .jdbc(
+                uow.handle(),
+                sql.insertIncoming,
+                ps -> {
+                  ps.setString(1, messageId);
+                  ps.setString(2, endpoint);
+                  Db.setInstant(ps, 3, now);
+                  return ps.executeUpdate();
+                })
         == 1;
   }
 
@@ -62,20 +64,22 @@ public final class InboxTable {
     if (duplicates.isEmpty()) {
       return duplicates;
     }
-    Db.jdbc(
-        uow.handle(),
-        sql.insertIncomingBatch,
-        ps -> {
-          ps.setString(1, endpoint);
-          Db.setInstant(ps, 2, now);
-          Db.setTextArray(ps, 3, duplicates);
-          try (ResultSet inserted = ps.executeQuery()) {
-            while (inserted.next()) {
-              duplicates.remove(inserted.getString(1));
-            }
-          }
-          return null;
-        });
+    transactions
+        .db()
+        .jdbc(
+            uow.handle(),
+            sql.insertIncomingBatch,
+            ps -> {
+              ps.setString(1, endpoint);
+              Db.setInstant(ps, 2, now);
+              Db.setTextArray(ps, 3, duplicates);
+              try (ResultSet inserted = ps.executeQuery()) {
+                while (inserted.next()) {
+                  duplicates.remove(inserted.getString(1));
+                }
+              }
+              return null;
+            });
     return duplicates;
   }
 
@@ -89,7 +93,9 @@ public final class InboxTable {
       int n =
           transactions.bookkeeping(
               (h, async) ->
-                  Db.update(h, async ? sql.purgeIncomingAsync : sql.purgeIncoming)
+                  transactions
+                      .db()
+                      .update(h, async ? sql.purgeIncomingAsync : sql.purgeIncoming)
                       .bind("before", Db.instant(olderThan))
                       .bind("batch", batch)
                       .execute());

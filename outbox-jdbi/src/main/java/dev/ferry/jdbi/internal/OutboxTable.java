@@ -82,24 +82,26 @@ public final class OutboxTable {
     rows.forEach(r -> byId.put(r.id(), r));
     List<JdbiUnitOfWork.PendingRow> unique = new ArrayList<>(byId.values());
     boolean withCommit = mayCommit && unique.size() == 1 && Db.canCommitInStatement(handle);
-    Db.jdbc(
-        handle,
-        withCommit ? sql.insertOutgoingAndCommit : sql.insertOutgoing,
-        ps -> {
-          if (unique.size() == 1) {
-            bind(ps, unique.get(0));
-            return ps.executeUpdate();
-          }
-          int n = 0;
-          for (JdbiUnitOfWork.PendingRow r : unique) {
-            bind(ps, r);
-            ps.addBatch();
-            if (++n % INSERT_CHUNK == 0 || n == unique.size()) {
-              ps.executeBatch();
-            }
-          }
-          return n;
-        });
+    transactions
+        .db()
+        .jdbc(
+            handle,
+            withCommit ? sql.insertOutgoingAndCommit : sql.insertOutgoing,
+            ps -> {
+              if (unique.size() == 1) {
+                bind(ps, unique.get(0));
+                return ps.executeUpdate();
+              }
+              int n = 0;
+              for (JdbiUnitOfWork.PendingRow r : unique) {
+                bind(ps, r);
+                ps.addBatch();
+                if (++n % INSERT_CHUNK == 0 || n == unique.size()) {
+                  ps.executeBatch();
+                }
+              }
+              return n;
+            });
   }
 
   private static void bind(PreparedStatement ps, JdbiUnitOfWork.PendingRow r) throws SQLException {
@@ -127,7 +129,9 @@ public final class OutboxTable {
     List<Claimed> rows =
         transactions.bookkeeping(
             (h, async) ->
-                Db.query(h, async ? sql.claimOutgoingAsync : sql.claimOutgoing)
+                transactions
+                    .db()
+                    .query(h, async ? sql.claimOutgoingAsync : sql.claimOutgoing)
                     .bind("now", Db.instant(now))
                     .bind("limit", limit)
                     .bind("owner", owner)
@@ -197,15 +201,17 @@ public final class OutboxTable {
         (h, async) -> delete(h, async ? sql.deleteOutgoingAsync : sql.deleteOutgoing, owner, ids));
   }
 
-  private static int delete(Handle h, String statement, String owner, Collection<String> ids) {
-    return Db.jdbc(
-        h,
-        statement,
-        ps -> {
-          ps.setString(1, owner);
-          Db.setTextArray(ps, 2, ids);
-          return ps.executeUpdate();
-        });
+  private int delete(Handle h, String statement, String owner, Collection<String> ids) {
+    return transactions
+        .db()
+        .jdbc(
+            h,
+            statement,
+            ps -> {
+              ps.setString(1, owner);
+              Db.setTextArray(ps, 2, ids);
+              return ps.executeUpdate();
+            });
   }
 
   /** Frees rows still owned by {@code owner}, not due before {@code notBefore}. */
@@ -215,19 +221,22 @@ public final class OutboxTable {
     }
     return transactions.bookkeeping(
         (h, async) ->
-            Db.jdbc(
-                h,
-                async ? sql.releaseOutgoingAsync : sql.releaseOutgoing,
-                ps -> {
-                  Db.setInstant(ps, 1, notBefore);
-                  ps.setString(2, owner);
-                  Db.setTextArray(ps, 3, ids);
-                  return ps.executeUpdate();
-                }));
+            transactions
+                .db()
+                .jdbc(
+                    h,
+                    async ? sql.releaseOutgoingAsync : sql.releaseOutgoing,
+                    ps -> {
+                      Db.setInstant(ps, 1, notBefore);
+                      ps.setString(2, owner);
+                      Db.setTextArray(ps, 3, ids);
+                      return ps.executeUpdate();
+                    }));
   }
 
   public long count() {
-    return transactions.own(h -> Db.query(h, sql.countOutgoing).mapTo(Long.class).one());
+    return transactions.own(
+        h -> transactions.db().query(h, sql.countOutgoing).mapTo(Long.class).one());
   }
 
   /**

@@ -39,7 +39,9 @@ public final class StoreGaugesQuery {
   public StoreGauges read() {
     return transactions.own(
         h ->
-            Db.query(h, sql)
+            transactions
+                .db()
+                .query(h, sql)
                 .map(
                     (rs, ctx) ->
                         new StoreGauges(

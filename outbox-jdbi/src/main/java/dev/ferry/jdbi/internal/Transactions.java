@@ -26,12 +26,19 @@ public final class Transactions {
   private final Jdbi jdbi;
   private final JtaBridge jta;
   private final String where;
+  private final Db db;
   private final ThreadLocal<Binding> bound = new ThreadLocal<>();
 
-  private Transactions(Jdbi jdbi, JtaBridge jta, String where) {
+  private Transactions(Jdbi jdbi, JtaBridge jta, String where, Db db) {
     this.jdbi = jdbi;
     this.jta = jta;
     this.where = where;
+    this.db = db;
+  }
+
+  /** The store's statements, with its statement timeout. */
+  Db db() {
+    return db;
   }
 
   /**
@@ -40,12 +47,12 @@ public final class Transactions {
    * created this {@code Jdbi}), the JTA-aware transaction handler is installed on it.
    */
   public static Transactions create(
-      Jdbi jdbi, String jtaJndiName, boolean installJtaHandler, String where) {
+      Jdbi jdbi, String jtaJndiName, boolean installJtaHandler, String where, Db db) {
     JtaBridge jta = JtaBridge.lookup(jtaJndiName).orElse(null);
     if (jta != null && installJtaHandler) {
       jdbi.setTransactionHandler(jta.transactionHandler());
     }
-    return new Transactions(jdbi, jta, where);
+    return new Transactions(jdbi, jta, where, db);
   }
 
   /**

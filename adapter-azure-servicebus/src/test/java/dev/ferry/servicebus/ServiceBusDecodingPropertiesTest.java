@@ -1,0 +1,256 @@
+package dev.ferry.servicebus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.util.BinaryData;
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import dev.ferry.Address;
+import dev.ferry.MessageBus;
+import dev.ferry.Reasons;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.internal.local.LocalTransport;
+import dev.ferry.servicebus.internal.ServiceBusListener;
+import dev.ferry.servicebus.internal.ServiceBusWireFormat;
+import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.spi.Decision;
+import dev.ferry.spi.Delivery;
+import dev.ferry.spi.DeliveryHandler;
+import dev.ferry.spi.Listener;
+import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.Sender;
+import dev.ferry.spi.Transport;
+import dev.ferry.spi.TransportCapabilities;
+import dev.ferry.spi.TransportContext;
+import dev.ferry.spi.support.Settlements;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
+
+/**
+ * Envelope decoding on Service Bus, for any input: messages sent with the real SDK through the AMQP
+ * test double, with any value of any application property (Ferry's and others, of the AMQP types
+ * the SDK carries) and of the native fields, and any body bytes, received with the SDK, read as the
+ * listener reads them and handed to a real bus's pipeline, give a handled message or a dead letter
+ * with a reason of {@link Reasons}: never an exception, never a redelivery.
+ */
+class ServiceBusDecodingPropertiesTest {
+  private static final String QUEUE = "ferry.test.work.v1";
+  private static ServiceBusTestDouble serviceBus;
+  private static ServiceBusSenderClient sender;
+  private static ServiceBusReceiverClient receiver;
+  private static MessageBus bus;
+  private static final Map<Address, DeliveryHandler> handlers = new ConcurrentHashMap<>();
+
+  private static final Set<String> REASONS =
+      Set.of(
+          Reasons.MALFORMED_HEADERS,
+          Reasons.MISSING_MESSAGE_TYPE,
+          Reasons.UNKNOWN_MESSAGE_TYPE,
+          Reasons.NO_HANDLER,
+          Reasons.MALFORMED_BODY,
+          Reasons.UNSTORABLE,
+          Reasons.HANDLER_FAILED);
+
+  private static final List<String> PROPERTIES =
+      List.of(
+          "cloudEvents_specversion",
+          "cloudEvents_source",
+          "cloudEvents_time",
+          "cloudEvents_causationid",
+          "cloudEvents_replytype",
+          "cloudEvents_deliverby",
+          "cloudEvents_tenant",
+          "cloudEvents_attempts",
+          "cloudEvents_id",
+          ServiceBusWireFormat.ATTEMPTS,
+          ServiceBusWireFormat.DELIVERY_BASE,
+          "cloudEvents_ferrytarget",
+          "traceparent",
+          "tracestate",
+          "ferryh_customer-id",
+          "someOtherProperty");
+
+  /** Captures the pipeline the bus hands its listener; delegates the rest to the local broker. */
+  static final class CapturingTransport implements Transport {
+    final LocalTransport local =
+        new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID() + "")));
+
+    @Override
+    public String name() {
+      return "servicebus";
+    }
+
+    @Override
+    public TransportCapabilities capabilities() {
+      return local.capabilities();
+    }
+
+    @Override
+    public void start(TransportContext context) {
+      local.start(context);
+    }
+
+    @Override
+    public Sender sender(Address destination) {
+      return local.sender(destination);
+    }
+
+    @Override
+    public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler) {
+      handlers.put(source, handler);
+      return local.listen(source, settings, handler);
+    }
+
+    @Override
+    public void close() {
+      local.close();
+    }
+  }
+
+  @BeforeContainer
+  static void start() {
+    serviceBus = ServiceBusTestDouble.builder().queue(QUEUE).start();
+    ServiceBusClientBuilder clients =
+        new ServiceBusClientBuilder().connectionString(serviceBus.connectionString());
+    sender = clients.sender().queueName(QUEUE).buildClient();
+    receiver = clients.receiver().queueName(QUEUE).buildClient();
+    bus =
+        MessageBus.builder()
+            .serviceName("properties")
+            .transport(new CapturingTransport())
+            .route(Work.class, "queue:" + QUEUE)
+            .handle(Work.class, (w, ctx) -> null)
+            .build();
+  }
+
+  @AfterContainer
+  static void stop() {
+    bus.close();
+    receiver.close();
+    sender.close();
+    Doubles.closeChecked(serviceBus);
+  }
+
+  @Provide
+  Arbitrary<Object> values() {
+    Arbitrary<String> wireLike =
+        Arbitraries.of(
+            "ferry.test.work.v1",
+            "1.0",
+            "2026-11-21T10:15:30Z",
+            "+300000-01-01T00:00:00Z",
+            "servicebus:queue:replies",
+            "3",
+            "-1",
+            "",
+            "\0",
+            "x".repeat(3000));
+    return Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s),
+        wireLike.map(s -> (Object) s),
+        Arbitraries.integers().map(i -> (Object) i),
+        Arbitraries.longs().map(l -> (Object) l),
+        Arbitraries.doubles().map(d -> (Object) d),
+        Arbitraries.of(true, false).map(b -> (Object) b),
+        Arbitraries.create(UUID::randomUUID).map(u -> (Object) u));
+  }
+
+  @Provide
+  Arbitrary<Map<String, Object>> properties() {
+    return Arbitraries.maps(Arbitraries.of(PROPERTIES), values()).ofMaxSize(6);
+  }
+
+  @Provide
+  Arbitrary<byte[]> bodies() {
+    return Arbitraries.oneOf(
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+        Arbitraries.integers().map(n -> ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Provide
+  Arbitrary<String> texts() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(30),
+        Arbitraries.of("ferry.test.work.v1", "application/json", "text/plain", "\0"));
+  }
+
+  private static DeliveryHandler pipeline() {
+    return handlers.entrySet().stream()
+        .filter(e -> e.getKey().name().equals(QUEUE))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no listener on the queue: " + handlers.keySet()));
+  }
+
+  @Property(tries = 3000)
+  @StatisticsReport(onFailureOnly = false)
+  void anyMessageIsHandledOrDeadLetteredWithAReason(
+      @ForAll("properties") Map<String, Object> properties,
+      @ForAll("bodies") byte[] body,
+      @ForAll("texts") String subject,
+      @ForAll("texts") String contentType,
+      @ForAll("texts") String correlationId,
+      @ForAll boolean wellFormed) {
+    ServiceBusMessage m =
+        new ServiceBusMessage(
+            wellFormed
+                ? BinaryData.fromString("{\"n\":" + body.length + "}")
+                : BinaryData.fromBytes(body));
+    m.setMessageId(UUID.randomUUID().toString());
+    if (wellFormed) {
+      m.setSubject("ferry.test.work.v1");
+      m.setContentType("application/json");
+    } else {
+      m.setSubject(subject.isEmpty() ? null : subject);
+      m.setContentType(contentType.isEmpty() ? null : contentType);
+      m.setCorrelationId(correlationId.isEmpty() ? null : correlationId);
+    }
+    if (!wellFormed || body.length % 3 == 0) {
+      m.getApplicationProperties().putAll(properties);
+    }
+    sender.sendMessage(m);
+    ServiceBusReceivedMessage received = null;
+    for (int i = 0; i < 5 && received == null; i++) {
+      for (ServiceBusReceivedMessage r : receiver.receiveMessages(1, Duration.ofSeconds(5))) {
+        received = r;
+        receiver.complete(r);
+      }
+    }
+    assertThat(received).as("received").isNotNull();
+
+    Delivery delivery =
+        ServiceBusListener.read(received, Address.parse("servicebus:queue:" + QUEUE));
+    List<Decision> decisions = Settlements.decide(pipeline(), List.of(delivery));
+    assertThat(decisions).hasSize(1);
+    Decision d = decisions.get(0);
+    assertThat(d.acknowledges()).as("settled for good: %s from %s", d, properties).isTrue();
+    if (d instanceof Decision.DeadLetter dl) {
+      assertThat(REASONS).contains(dl.reason());
+    }
+    Statistics.label("decision").collect(d.getClass().getSimpleName());
+    Statistics.label("decision")
+        .coverage(
+            c -> {
+              c.check("Complete").percentage(p -> p > 10);
+              c.check("DeadLetter").percentage(p -> p > 10);
+            });
+  }
+}

@@ -1,0 +1,271 @@
+package dev.ferry.jms.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.Address;
+import dev.ferry.MessageBus;
+import dev.ferry.Reasons;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.conformance.TestMessages.Ping;
+import dev.ferry.internal.local.LocalTransport;
+import dev.ferry.jms.ArtemisFixture;
+import dev.ferry.jms.EmbeddedArtemis;
+import dev.ferry.spi.Decision;
+import dev.ferry.spi.Delivery;
+import dev.ferry.spi.DeliveryHandler;
+import dev.ferry.spi.Listener;
+import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.Sender;
+import dev.ferry.spi.Transport;
+import dev.ferry.spi.TransportCapabilities;
+import dev.ferry.spi.TransportContext;
+import dev.ferry.spi.support.Settlements;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * Envelope decoding on JMS, for any input: real Artemis messages with any value of any property
+ * (Ferry's own and others, of every JMS property type, any text including NUL characters and
+ * unpaired surrogates) and any body bytes, read as the listener reads them and handed to a real
+ * bus's pipeline, give a handled message or a dead letter with a reason of {@link Reasons}: never
+ * an exception, never a redelivery (which would loop).
+ */
+class JmsDecodingPropertiesTest {
+  private static EmbeddedArtemis broker;
+  private static Connection connection;
+  private static Session session;
+  private static MessageBus bus;
+  private static final Map<Address, DeliveryHandler> handlers = new ConcurrentHashMap<>();
+  private static final AtomicInteger handled = new AtomicInteger();
+  private static final Address SOURCE = Address.parse("jms:queue:ferry.test.ping.v1");
+
+  private static final Set<String> REASONS =
+      Set.of(
+          Reasons.MALFORMED_HEADERS,
+          Reasons.MISSING_MESSAGE_TYPE,
+          Reasons.UNKNOWN_MESSAGE_TYPE,
+          Reasons.NO_HANDLER,
+          Reasons.MALFORMED_BODY,
+          Reasons.UNSTORABLE,
+          Reasons.HANDLER_FAILED);
+
+  private static final List<String> PROPERTIES =
+      List.of(
+          JmsWireFormat.ID,
+          JmsWireFormat.TYPE,
+          JmsWireFormat.SOURCE,
+          JmsWireFormat.TIME,
+          JmsWireFormat.CONTENT_TYPE,
+          JmsWireFormat.CORRELATION_ID,
+          JmsWireFormat.CAUSATION_ID,
+          JmsWireFormat.REPLY_TO,
+          JmsWireFormat.REPLY_TYPE,
+          JmsWireFormat.DELIVER_BY,
+          JmsWireFormat.SCHEDULED_FOR,
+          JmsWireFormat.ATTEMPTS,
+          JmsWireFormat.TENANT,
+          JmsWireFormat.TRACE_PARENT,
+          JmsWireFormat.TRACE_STATE,
+          JmsWireFormat.TARGET,
+          JmsWireFormat.HEADER_PREFIX + "customer_002did",
+          JmsWireFormat.HEADER_PREFIX + "x",
+          "someOtherProperty");
+
+  /** Captures the pipeline the bus hands its listener; delegates the rest to the local broker. */
+  static final class CapturingTransport implements Transport {
+    final LocalTransport local =
+        new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID() + "")));
+
+    @Override
+    public String name() {
+      return "jms";
+    }
+
+    @Override
+    public TransportCapabilities capabilities() {
+      return local.capabilities();
+    }
+
+    @Override
+    public void start(TransportContext context) {
+      local.start(context);
+    }
+
+    @Override
+    public Sender sender(Address destination) {
+      return local.sender(destination);
+    }
+
+    @Override
+    public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler) {
+      handlers.put(source, handler);
+      return local.listen(source, settings, handler);
+    }
+
+    @Override
+    public void close() {
+      local.close();
+    }
+  }
+
+  @BeforeContainer
+  static void start() throws Exception {
+    broker = ArtemisFixture.start("properties");
+    connection = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection();
+    session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    bus =
+        MessageBus.builder()
+            .serviceName("properties")
+            .transport(new CapturingTransport())
+            .route(Ping.class, "queue:ferry.test.ping.v1")
+            .handle(
+                Ping.class,
+                (p, ctx) -> {
+                  handled.incrementAndGet();
+                  return null;
+                })
+            .build();
+  }
+
+  @AfterContainer
+  static void stop() throws Exception {
+    bus.close();
+    connection.close();
+    broker.close();
+  }
+
+  /** A property value of any JMS type; texts of any characters, NUL and lone surrogates too. */
+  @Provide
+  Arbitrary<Object> values() {
+    Arbitrary<String> anyText = Arbitraries.strings().ofMaxLength(40);
+    Arbitrary<String> wireLike =
+        Arbitraries.of(
+            "ferry.test.ping.v1",
+            "1.0",
+            "2026-11-21T10:15:30Z",
+            "+300000-01-01T00:00:00Z",
+            "-999999999-01-01T00:00:00Z",
+            "jms:queue:replies",
+            "servicebus:queue:x",
+            "application/json",
+            "text/plain",
+            "3",
+            "-1",
+            "99999999999",
+            "",
+            "\0",
+            "\uD800");
+    return Arbitraries.oneOf(
+        anyText.map(s -> (Object) s),
+        wireLike.map(s -> (Object) s),
+        Arbitraries.integers().map(i -> (Object) i),
+        Arbitraries.longs().map(l -> (Object) l),
+        Arbitraries.doubles().map(d -> (Object) d),
+        Arbitraries.of(true, false).map(b -> (Object) b),
+        Arbitraries.bytes().map(b -> (Object) b),
+        Arbitraries.shorts().map(s -> (Object) s),
+        Arbitraries.floats().map(f -> (Object) f));
+  }
+
+  @Provide
+  Arbitrary<Map<String, Object>> properties() {
+    return Arbitraries.maps(Arbitraries.of(PROPERTIES), values()).ofMaxSize(8);
+  }
+
+  @Provide
+  Arbitrary<byte[]> bodies() {
+    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    Arbitrary<byte[]> json =
+        Combinators.combine(Arbitraries.integers(), Arbitraries.strings().ofMaxLength(5))
+            .as((n, tail) -> ("{\"n\":" + n + "}" + tail).getBytes(StandardCharsets.UTF_8));
+    return Arbitraries.oneOf(random, json, Arbitraries.just(new byte[0]));
+  }
+
+  /** The pipeline of the endpoint where Ping is handled. */
+  private static DeliveryHandler pipeline() {
+    return handlers.entrySet().stream()
+        .filter(e -> e.getKey().name().equals("ferry.test.ping.v1"))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no listener on Ping's queue: " + handlers.keySet()));
+  }
+
+  @Property(tries = 3000)
+  @StatisticsReport(onFailureOnly = false)
+  void anyMessageIsHandledOrDeadLetteredWithAReason(
+      @ForAll("properties") Map<String, Object> properties,
+      @ForAll("bodies") byte[] body,
+      @ForAll boolean text,
+      @ForAll boolean wellFormed,
+      @ForAll int n)
+      throws Exception {
+    Message m;
+    if (text) {
+      m = session.createTextMessage(new String(body, StandardCharsets.UTF_8));
+    } else {
+      BytesMessage b = session.createBytesMessage();
+      b.writeBytes(body);
+      m = b;
+    }
+    if (wellFormed) {
+      // Half of the cases start as a message a Ferry sender would write, then get garbled.
+      m =
+          text
+              ? session.createTextMessage("{\"n\":" + n + "}")
+              : bytes(("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+      m.setStringProperty(JmsWireFormat.ID, UUID.randomUUID().toString());
+      m.setStringProperty(JmsWireFormat.TYPE, "ferry.test.ping.v1");
+    }
+    for (Map.Entry<String, Object> p : properties.entrySet()) {
+      if (!wellFormed || p.getKey().equals("someOtherProperty") || n % 3 == 0) {
+        m.setObjectProperty(p.getKey(), p.getValue());
+      }
+    }
+    // As the listener reads a received message (the body made readable, as on receive).
+    if (m instanceof BytesMessage b) {
+      b.reset();
+    }
+    Delivery delivery = JmsListener.read(m, SOURCE, "jms");
+    DeliveryHandler pipeline = pipeline();
+    List<Decision> decisions = Settlements.decide(pipeline, List.of(delivery));
+    assertThat(decisions).hasSize(1);
+    Decision d = decisions.get(0);
+    assertThat(d.acknowledges()).as("settled for good: %s from %s", d, properties).isTrue();
+    if (d instanceof Decision.DeadLetter dl) {
+      assertThat(REASONS).contains(dl.reason());
+    }
+    Statistics.label("decision").collect(d.getClass().getSimpleName());
+    Statistics.label("decision")
+        .coverage(
+            c -> {
+              c.check("Complete").percentage(p -> p > 10);
+              c.check("DeadLetter").percentage(p -> p > 10);
+            });
+  }
+
+  private static BytesMessage bytes(byte[] body) throws Exception {
+    BytesMessage b = session.createBytesMessage();
+    b.writeBytes(body);
+    return b;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.ferry;
+
+/**
+ * Why a received message was dead-lettered or dropped, as stored in {@link DeadLetter#reason()},
+ * passed to observers and written into a native dead-letter queue's reason. These texts are part of
+ * the contract: queries such as {@code DeadLetterQuery.all().reason(Reasons.HANDLER_FAILED)} and
+ * operators' alerts rely on them.
+ */
+public final class Reasons {
+  private Reasons() {}
+
+  // Dead-letter reasons.
+
+  /** The transport could not read the message's headers. */
+  public static final String MALFORMED_HEADERS = "malformed-headers";
+
+  /** The message carries no message type. */
+  public static final String MISSING_MESSAGE_TYPE = "missing-message-type";
+
+  /** The message type is not registered in this service. */
+  public static final String UNKNOWN_MESSAGE_TYPE = "unknown-message-type";
+
+  /** No handler of this service handles the type at this endpoint. */
+  public static final String NO_HANDLER = "no-handler";
+
+  /** The body cannot be read as the message type, or is empty. */
+  public static final String MALFORMED_BODY = "malformed-body";
+
+  /**
+   * The message carries a value the store cannot keep (a NUL character, a date outside the
+   * database's range, an over-long id); its dead letter keeps the replaced values in headers.
+   */
+  public static final String UNSTORABLE = "unstorable-value";
+
+  /** The handlers failed, and the error policy's steps are used up (or say dead-letter). */
+  public static final String HANDLER_FAILED = "handler-failed";
+
+  // Drop reasons: acknowledged without handling.
+
+  /** The message's deliver-by time passed before it was handled. */
+  public static final String EXPIRED = "expired";
+
+  /** The message was handled before at this endpoint (the durable inbox knows its id). */
+  public static final String DUPLICATE = "duplicate";
+
+  /** The error policy says to discard the message after its failures. */
+  public static final String DISCARDED = "discarded by policy";
+}
