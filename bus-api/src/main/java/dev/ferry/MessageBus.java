@@ -108,6 +108,9 @@ public interface MessageBus extends AutoCloseable {
   /** What the store holds now: outbox depth and the age of its oldest row, inbox, dead letters. */
   StoreGauges storeGauges();
 
+  /** The circuits of the destinations this node sends to, and the state of its listeners. */
+  BusStatus status();
+
   /**
    * A readable table: every known message type, whether it is a command or an event, where it goes
    * and why (route or convention), which endpoint each handler listens on, and every entity the

@@ -2,12 +2,12 @@ package dev.ferry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.internal.local.LocalTransport;
-import dev.ferry.internal.runtime.FerryRuntime;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
@@ -127,7 +127,12 @@ class OutageTest {
     for (int i = 0; i < 2000; i++) {
       bus.send(new Work(i)); // accepted: stored in the outbox while the transport is down
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> ((FerryRuntime) bus).circuitOpen(queue));
+    await().atMost(Duration.ofSeconds(10)).until(() -> circuitOpen(bus, queue));
+    BusStatus open = bus.status();
+    assertThat(open.storeAnswers()).isTrue();
+    assertThat(open.listeners())
+        .extracting(l -> l.endpoint().name(), BusStatus.Listening::holding)
+        .contains(tuple(queue.name(), false));
     sleep(300); // batches that were already being sent when it opened fail first
     int callsWhenOpen = transport.sendCalls.get();
     sleep(1000);
@@ -137,7 +142,7 @@ class OutageTest {
 
     transport.down = false;
     await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 2000);
-    assertThat(((FerryRuntime) bus).circuitOpen(queue)).isFalse();
+    assertThat(circuitOpen(bus, queue)).isFalse();
     assertThat(duplicates.get()).isZero();
   }
 
@@ -191,5 +196,11 @@ class OutageTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The circuit to a destination, as the bus's public status reports it. */
+  static boolean circuitOpen(MessageBus bus, Address destination) {
+    return bus.status().destinations().stream()
+        .anyMatch(d -> d.address().name().equals(destination.name()) && d.circuitOpen());
   }
 }

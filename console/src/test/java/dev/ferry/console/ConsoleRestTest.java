@@ -215,11 +215,19 @@ class ConsoleRestTest {
   }
 
   @Test
-  void gaugesShowTheStoreAndTheCounters() throws Exception {
+  void gaugesShowTheStoreTheCountersCircuitsAndListeners() throws Exception {
     JsonNode g = http.get("api/gauges").json();
     assertThat(g.get("store").get("deadLetters").asLong()).isEqualTo(5);
     assertThat(g.get("store").has("outboxDepth")).isTrue();
     assertThat(g.get("metrics").get("deadLettered").asLong()).isEqualTo(5);
+    JsonNode status = g.get("status");
+    assertThat(status.get("storeAnswers").asBoolean()).isTrue();
+    assertThat(status.get("listeners").size()).as("listeners").isPositive();
+    assertThat(status.get("listeners").get(0).get("holding").asBoolean()).isFalse();
+    assertThat(status.get("destinations").isArray()).isTrue();
+    for (JsonNode d : status.get("destinations")) {
+      assertThat(d.get("circuitOpen").asBoolean()).as(d.toString()).isFalse();
+    }
   }
 
   @Test

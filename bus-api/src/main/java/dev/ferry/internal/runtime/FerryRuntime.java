@@ -2,6 +2,7 @@ package dev.ferry.internal.runtime;
 
 import dev.ferry.Address;
 import dev.ferry.BusMetrics;
+import dev.ferry.BusStatus;
 import dev.ferry.DeadLetters;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.Envelope;
@@ -327,9 +328,22 @@ public final class FerryRuntime implements MessageBus {
     return parts.settings.serviceName();
   }
 
-  /** Whether the circuit to a destination is open; for diagnostics. */
-  public boolean circuitOpen(Address destination) {
-    return parts.outbox.circuitOpen(parts.router.qualify(destination, "circuitOpen"));
+  @Override
+  public BusStatus status() {
+    boolean storeAnswers;
+    try {
+      parts.store.ping();
+      storeAnswers = true;
+    } catch (Exception e) {
+      storeAnswers = false;
+    }
+    List<BusStatus.Listening> listening = new ArrayList<>();
+    synchronized (this) {
+      for (Listener l : listeners) {
+        listening.add(new BusStatus.Listening(l.source(), !storeAnswers));
+      }
+    }
+    return new BusStatus(parts.outbox.destinations(), listening, storeAnswers);
   }
 
   @Override

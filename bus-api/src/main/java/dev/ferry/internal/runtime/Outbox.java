@@ -1,6 +1,7 @@
 package dev.ferry.internal.runtime;
 
 import dev.ferry.Address;
+import dev.ferry.BusStatus;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.OutgoingEnvelope;
@@ -10,6 +11,7 @@ import dev.ferry.spi.support.LoopSupervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +236,17 @@ final class Outbox {
       n += a.failedSends();
     }
     return n;
+  }
+
+  /** Each destination's circuit and what its agent holds, sorted by address. */
+  List<BusStatus.Destination> destinations() {
+    return agents.entrySet().stream()
+        .map(
+            e ->
+                new BusStatus.Destination(
+                    e.getKey(), e.getValue().isOpen(), e.getValue().pending()))
+        .sorted(Comparator.comparing(d -> d.address().toString()))
+        .toList();
   }
 
   /** Whether the circuit to a destination is open (for diagnostics and tests). */

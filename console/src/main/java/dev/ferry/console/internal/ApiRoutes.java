@@ -161,6 +161,7 @@ public final class ApiRoutes implements ConsoleApi {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("store", Views.gauges(bus.storeGauges()));
     m.put("metrics", bus.metrics());
+    m.put("status", Views.status(bus.status()));
     return m;
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.console.internal;
 
+import dev.ferry.BusStatus;
 import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
 import dev.ferry.StoreGauges;
@@ -64,6 +65,36 @@ public final class Views {
     m.put("action", a.action());
     m.put("target", a.target());
     m.put("result", a.result());
+    return m;
+  }
+
+  /** Circuits per destination and listeners, as the bus reports them now. */
+  public static Map<String, Object> status(BusStatus status) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("storeAnswers", status.storeAnswers());
+    m.put(
+        "destinations",
+        status.destinations().stream()
+            .map(
+                d -> {
+                  Map<String, Object> one = new LinkedHashMap<>();
+                  one.put("address", d.address().toString());
+                  one.put("circuitOpen", d.circuitOpen());
+                  one.put("pending", d.pending());
+                  return one;
+                })
+            .toList());
+    m.put(
+        "listeners",
+        status.listeners().stream()
+            .map(
+                l -> {
+                  Map<String, Object> one = new LinkedHashMap<>();
+                  one.put("endpoint", l.endpoint().toString());
+                  one.put("holding", l.holding());
+                  return one;
+                })
+            .toList());
     return m;
   }
 

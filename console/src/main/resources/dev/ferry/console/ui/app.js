@@ -91,8 +91,19 @@ async function loadGauges() {
       ["Failures", m.failures, m.failures > 0],
       ["Retries", m.retries, false],
     ];
+    const st = g.status;
+    const open = st.destinations.filter((d) => d.circuitOpen);
+    const holding = st.listeners.filter((l) => l.holding);
+    items.push(
+      ["Circuits open", open.length + " of " + st.destinations.length, open.length > 0],
+      ["Listeners", st.listeners.length + (holding.length ? ", " + holding.length + " holding" : ""), holding.length > 0],
+      ["Store", st.storeAnswers ? "answers" : "does not answer", !st.storeAnswers],
+    );
     for (const [label, value, warn] of items) {
       box.append(el("span", label + ": " + value, "gauge" + (warn ? " warn" : "")));
+    }
+    for (const d of open) {
+      box.append(el("span", "Circuit open: " + d.address + " (" + d.pending + " pending)", "gauge warn"));
     }
   } catch (e) {
     $("gauges").textContent = "Gauges unavailable: " + e.message;
