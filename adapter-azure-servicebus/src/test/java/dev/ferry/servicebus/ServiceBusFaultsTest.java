@@ -133,9 +133,17 @@ class ServiceBusFaultsTest {
                     })
                 .build());
     bus.send(new Work(1));
+    // Wait for the second delivery to be settled, not only for an empty queue: the queue is empty
+    // too before the send has reached it.
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> serviceBus.entity("faults.slow").messages().isEmpty());
+        .until(
+            () ->
+                serviceBus.operations("deliver").stream()
+                            .filter(op -> op.entity().equals("faults.slow"))
+                            .count()
+                        == 2
+                    && serviceBus.entity("faults.slow").messages().isEmpty());
     assertThat(calls.get()).isEqualTo(1);
     assertThat(serviceBus.operations("lock-expired"))
         .anySatisfy(op -> assertThat(op.entity()).isEqualTo("faults.slow"));
