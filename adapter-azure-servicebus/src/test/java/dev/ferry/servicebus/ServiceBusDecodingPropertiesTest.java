@@ -11,21 +11,14 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.ferry.Address;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
-import dev.ferry.config.FerryConfig;
+import dev.ferry.conformance.PipelineCapture;
 import dev.ferry.conformance.TestMessages.Work;
-import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.servicebus.internal.ServiceBusListener;
 import dev.ferry.servicebus.internal.ServiceBusWireFormat;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
 import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
-import dev.ferry.spi.Listener;
-import dev.ferry.spi.ListenerSettings;
-import dev.ferry.spi.Sender;
-import dev.ferry.spi.Transport;
-import dev.ferry.spi.TransportCapabilities;
-import dev.ferry.spi.TransportContext;
 import dev.ferry.spi.support.Settlements;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -57,7 +49,7 @@ class ServiceBusDecodingPropertiesTest {
   private static ServiceBusSenderClient sender;
   private static ServiceBusReceiverClient receiver;
   private static MessageBus bus;
-  private static final Map<Address, DeliveryHandler> handlers = new ConcurrentHashMap<>();
+  private static final PipelineCapture capture = new PipelineCapture("servicebus");
 
   private static final Set<String> REASONS =
       Set.of(
@@ -88,43 +80,6 @@ class ServiceBusDecodingPropertiesTest {
           "ferryh_customer-id",
           "someOtherProperty");
 
-  /** Captures the pipeline the bus hands its listener; delegates the rest to the local broker. */
-  static final class CapturingTransport implements Transport {
-    final LocalTransport local =
-        new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID() + "")));
-
-    @Override
-    public String name() {
-      return "servicebus";
-    }
-
-    @Override
-    public TransportCapabilities capabilities() {
-      return local.capabilities();
-    }
-
-    @Override
-    public void start(TransportContext context) {
-      local.start(context);
-    }
-
-    @Override
-    public Sender sender(Address destination) {
-      return local.sender(destination);
-    }
-
-    @Override
-    public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler) {
-      handlers.put(source, handler);
-      return local.listen(source, settings, handler);
-    }
-
-    @Override
-    public void close() {
-      local.close();
-    }
-  }
-
   @BeforeContainer
   static void start() {
     serviceBus = ServiceBusTestDouble.builder().queue(QUEUE).start();
@@ -135,7 +90,7 @@ class ServiceBusDecodingPropertiesTest {
     bus =
         MessageBus.builder()
             .serviceName("properties")
-            .transport(new CapturingTransport())
+            .transport(capture)
             .route(Work.class, "queue:" + QUEUE)
             .handle(Work.class, (w, ctx) -> null)
             .build();
@@ -193,11 +148,7 @@ class ServiceBusDecodingPropertiesTest {
   }
 
   private static DeliveryHandler pipeline() {
-    return handlers.entrySet().stream()
-        .filter(e -> e.getKey().name().equals(QUEUE))
-        .map(Map.Entry::getValue)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no listener on the queue: " + handlers.keySet()));
+    return capture.pipeline(QUEUE);
   }
 
   @Property(tries = 3000)

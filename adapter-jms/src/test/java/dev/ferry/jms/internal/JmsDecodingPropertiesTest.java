@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.Address;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
-import dev.ferry.config.FerryConfig;
+import dev.ferry.conformance.PipelineCapture;
 import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.jms.ArtemisFixture;
 import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
-import dev.ferry.spi.Listener;
-import dev.ferry.spi.ListenerSettings;
-import dev.ferry.spi.Sender;
-import dev.ferry.spi.Transport;
-import dev.ferry.spi.TransportCapabilities;
-import dev.ferry.spi.TransportContext;
 import dev.ferry.spi.support.Settlements;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -29,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -55,7 +47,7 @@ class JmsDecodingPropertiesTest {
   private static Connection connection;
   private static Session session;
   private static MessageBus bus;
-  private static final Map<Address, DeliveryHandler> handlers = new ConcurrentHashMap<>();
+  private static final PipelineCapture capture = new PipelineCapture("jms");
   private static final AtomicInteger handled = new AtomicInteger();
   private static final Address SOURCE = Address.parse("jms:queue:ferry.test.ping.v1");
 
@@ -91,43 +83,6 @@ class JmsDecodingPropertiesTest {
           JmsWireFormat.HEADER_PREFIX + "x",
           "someOtherProperty");
 
-  /** Captures the pipeline the bus hands its listener; delegates the rest to the local broker. */
-  static final class CapturingTransport implements Transport {
-    final LocalTransport local =
-        new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID() + "")));
-
-    @Override
-    public String name() {
-      return "jms";
-    }
-
-    @Override
-    public TransportCapabilities capabilities() {
-      return local.capabilities();
-    }
-
-    @Override
-    public void start(TransportContext context) {
-      local.start(context);
-    }
-
-    @Override
-    public Sender sender(Address destination) {
-      return local.sender(destination);
-    }
-
-    @Override
-    public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler) {
-      handlers.put(source, handler);
-      return local.listen(source, settings, handler);
-    }
-
-    @Override
-    public void close() {
-      local.close();
-    }
-  }
-
   @BeforeContainer
   static void start() throws Exception {
     broker = ArtemisFixture.start("properties");
@@ -136,7 +91,7 @@ class JmsDecodingPropertiesTest {
     bus =
         MessageBus.builder()
             .serviceName("properties")
-            .transport(new CapturingTransport())
+            .transport(capture)
             .route(Ping.class, "queue:ferry.test.ping.v1")
             .handle(
                 Ping.class,
@@ -203,11 +158,7 @@ class JmsDecodingPropertiesTest {
 
   /** The pipeline of the endpoint where Ping is handled. */
   private static DeliveryHandler pipeline() {
-    return handlers.entrySet().stream()
-        .filter(e -> e.getKey().name().equals("ferry.test.ping.v1"))
-        .map(Map.Entry::getValue)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no listener on Ping's queue: " + handlers.keySet()));
+    return capture.pipeline("ferry.test.ping.v1");
   }
 
   @Property(tries = 3000)
