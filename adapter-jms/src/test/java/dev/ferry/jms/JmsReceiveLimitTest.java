@@ -30,7 +30,8 @@ class JmsReceiveLimitTest {
 
   @Test
   void anOversizeBodyBecomesADeadLetterWithItsSizeAndTheListenerGoesOn() throws Exception {
-    try (EmbeddedArtemis broker = ArtemisFixture.start("limit")) {
+    EmbeddedArtemis broker = ArtemisFixture.start("limit");
+    try {
       Set<Integer> handled = ConcurrentHashMap.newKeySet();
       try (MessageBus bus =
           MessageBus.builder()
@@ -59,6 +60,8 @@ class JmsReceiveLimitTest {
             .containsEntry(Reasons.ORIGINAL_SIZE_HEADER, Integer.toString(large.length));
         assertThat(handled).containsExactly(2);
       }
+    } finally {
+      broker.close();
     }
   }
 
