@@ -221,6 +221,10 @@ public final class BusBuilder {
     return set(FerryKeys.SENDER_BUFFER, messages);
   }
 
+  public BusBuilder senderMaxDestinations(int destinations) {
+    return set(FerryKeys.SENDER_MAX_DESTINATIONS, destinations);
+  }
+
   public BusBuilder sendTimeout(Duration timeout) {
     return set(FerryKeys.SEND_TIMEOUT, timeout);
   }

@@ -32,6 +32,17 @@ public final class Reasons {
    */
   public static final String UNSTORABLE = "unstorable-value";
 
+  /**
+   * The body is larger than the transport's receive limit; the dead letter keeps the body's first
+   * bytes up to the limit, and the body's size in the header {@link #ORIGINAL_SIZE_HEADER}.
+   */
+  public static final String TOO_LARGE = "message-too-large";
+
+  /**
+   * The header of a {@link #TOO_LARGE} dead letter that keeps the received body's size in bytes.
+   */
+  public static final String ORIGINAL_SIZE_HEADER = "ferry-original-body-size";
+
   /** The handlers failed, and the error policy's steps are used up (or say dead-letter). */
   public static final String HANDLER_FAILED = "handler-failed";
 

@@ -45,6 +45,16 @@ public final class JmsKeys {
           "Send bodies as TextMessage (UTF-8) instead of BytesMessage. Both are read.",
           "textMessages");
 
+  public static final ConfigKey<Integer> MAX_BODY_SIZE =
+      ConfigKey.of(
+          "ferry.jms.max-body-size",
+          INT,
+          "10485760",
+          "Largest body in bytes a listener reads (10 MiB by default). A larger message is not"
+              + " read whole: it becomes a dead letter (reason message-too-large) that keeps its"
+              + " first bytes up to this limit and its size in header ferry-original-body-size.",
+          "maxBodySize");
+
   public static final ConfigKey<Duration> RECONNECT_INITIAL =
       ConfigKey.of(
           "ferry.jms.reconnect.initial-delay",
@@ -76,6 +86,7 @@ public final class JmsKeys {
         PASSWORD,
         JNDI_NAME,
         TEXT_MESSAGES,
+        MAX_BODY_SIZE,
         RECONNECT_INITIAL,
         RECONNECT_MAX,
         CONSUMER_WINDOW);

@@ -47,6 +47,7 @@ public final class JmsTransport implements Transport {
   private JmsConnection connection;
   private HostExecutors executors;
   private boolean textMessages;
+  private int maxBodySize;
   private final List<JmsListener> listeners = new CopyOnWriteArrayList<>();
 
   private JmsTransport(Map<String, String> values, ConnectionFactory factory) {
@@ -79,6 +80,11 @@ public final class JmsTransport implements Transport {
     FerryConfig config = context.config().withOverrides(values);
     this.executors = context.executors();
     this.textMessages = config.require(JmsKeys.TEXT_MESSAGES);
+    this.maxBodySize = config.require(JmsKeys.MAX_BODY_SIZE);
+    if (maxBodySize < 1) {
+      throw new ConfigurationException(
+          JmsKeys.MAX_BODY_SIZE.name() + " must be >= 1, was " + maxBodySize);
+    }
     ConnectionFactory factory = factory(config);
     this.connection =
         new JmsConnection(
@@ -164,7 +170,8 @@ public final class JmsTransport implements Transport {
 
   @Override
   public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler) {
-    JmsListener l = new JmsListener(connection, source, settings, handler, executors, NAME);
+    JmsListener l =
+        new JmsListener(connection, source, settings, handler, executors, NAME, maxBodySize);
     listeners.add(l);
     l.start();
     return l;
@@ -215,6 +222,10 @@ public final class JmsTransport implements Transport {
 
     public Builder textMessages(boolean text) {
       return set(JmsKeys.TEXT_MESSAGES, text);
+    }
+
+    public Builder maxBodySize(int bytes) {
+      return set(JmsKeys.MAX_BODY_SIZE, bytes);
     }
 
     public Builder reconnectInitialDelay(Duration delay) {

@@ -115,6 +115,16 @@ public final class FerryKeys {
           "Outgoing messages buffered per destination; when full, senders wait (back pressure).",
           "senderBuffer");
 
+  public static final ConfigKey<Integer> SENDER_MAX_DESTINATIONS =
+      ConfigKey.of(
+          "ferry.sender.max-destinations",
+          INT,
+          "64",
+          "Destinations with live senders at once (each holds its threads and buffer); reply"
+              + " addresses come from the wire, so the least recently used idle ones are closed"
+              + " to make room, and while all are busy new destinations wait in the outbox.",
+          "senderMaxDestinations");
+
   public static final ConfigKey<Duration> SEND_TIMEOUT =
       ConfigKey.of(
           "ferry.sender.timeout",
@@ -281,6 +291,7 @@ public final class FerryKeys {
         SENDER_BATCH_SIZE,
         SENDER_PARALLELISM,
         SENDER_BUFFER,
+        SENDER_MAX_DESTINATIONS,
         SEND_TIMEOUT,
         CIRCUIT_FAILURES,
         CIRCUIT_PROBE,

@@ -23,11 +23,28 @@ import dev.ferry.Envelope;
  *     when unknown
  * @param malformed why the transport could not read the message, or null; such a delivery is
  *     dead-lettered with this reason and never handled
+ * @param oversizeBody the size in bytes of a body over the transport's receive limit, of which the
+ *     envelope carries only the first bytes; -1 when the whole body was read
  */
-public record Delivery(Envelope envelope, Address source, int deliveryCount, String malformed) {
+public record Delivery(
+    Envelope envelope, Address source, int deliveryCount, String malformed, long oversizeBody) {
 
   public Delivery(Envelope envelope, Address source, int deliveryCount) {
-    this(envelope, source, deliveryCount, null);
+    this(envelope, source, deliveryCount, null, -1);
+  }
+
+  public Delivery(Envelope envelope, Address source, int deliveryCount, String malformed) {
+    this(envelope, source, deliveryCount, malformed, -1);
+  }
+
+  /**
+   * A message whose body of {@code bodySize} bytes exceeds the transport's receive limit: {@code
+   * truncated} carries only the body's first bytes up to the limit, and the delivery is
+   * dead-lettered with {@link dev.ferry.Reasons#TOO_LARGE}, never handled.
+   */
+  public static Delivery oversize(
+      Envelope truncated, Address source, int deliveryCount, long bodySize) {
+    return new Delivery(truncated, source, deliveryCount, null, bodySize);
   }
 
   /** The failed handling attempts before this delivery; see the class description. */

@@ -47,6 +47,7 @@ public final class JmsListener implements Listener {
   private final ListenerSettings settings;
   private final DeliveryHandler handler;
   private final String transportName;
+  private final int maxBodySize;
   private final CountDownLatch finished;
   private final CountDownLatch attached = new CountDownLatch(1);
   private ExecutorService workers;
@@ -60,7 +61,8 @@ public final class JmsListener implements Listener {
       ListenerSettings settings,
       DeliveryHandler handler,
       HostExecutors executors,
-      String transportName) {
+      String transportName,
+      int maxBodySize) {
     if (source.kind() == Address.Kind.TOPIC) {
       throw new IllegalArgumentException(
           "Listen on a subscription of topic " + source.name() + ", not on the topic itself");
@@ -71,6 +73,7 @@ public final class JmsListener implements Listener {
     this.handler = handler;
     this.executors = executors;
     this.transportName = transportName;
+    this.maxBodySize = maxBodySize;
     this.finished = new CountDownLatch(settings.concurrency());
   }
 
@@ -252,17 +255,32 @@ public final class JmsListener implements Listener {
   }
 
   private Delivery read(Message m) {
-    return read(m, source, transportName);
+    return read(m, source, transportName, maxBodySize);
   }
 
-  /** A received message as a delivery; never throws. */
+  /** A received message as a delivery, reading the whole body; never throws. */
   static Delivery read(Message m, Address source, String transportName) {
+    return read(m, source, transportName, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A received message as a delivery; never throws. A body over {@code maxBodySize} bytes is not
+   * copied whole: the delivery is an {@linkplain Delivery#oversize oversize} one.
+   */
+  static Delivery read(Message m, Address source, String transportName, int maxBodySize) {
     try {
-      return new Delivery(JmsWireFormat.fromMessage(m, transportName), source, deliveryCount(m));
+      JmsWireFormat.Read read = JmsWireFormat.read(m, transportName, maxBodySize);
+      if (read.oversizeBody() >= 0) {
+        return Delivery.oversize(read.envelope(), source, deliveryCount(m), read.oversizeBody());
+      }
+      return new Delivery(read.envelope(), source, deliveryCount(m));
     } catch (JMSException | RuntimeException e) {
       // Garbled headers: keep what identifies it; the pipeline dead-letters it with the reason.
       return new Delivery(
-          JmsWireFormat.bestEffort(m), source, deliveryCount(m), String.valueOf(e.getMessage()));
+          JmsWireFormat.bestEffort(m, maxBodySize),
+          source,
+          deliveryCount(m),
+          String.valueOf(e.getMessage()));
     }
   }
 

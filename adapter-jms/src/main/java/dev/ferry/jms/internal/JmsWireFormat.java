@@ -2,6 +2,7 @@ package dev.ferry.jms.internal;
 
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
+import dev.ferry.Reasons;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -12,6 +13,7 @@ import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HexFormat;
 
@@ -46,8 +48,11 @@ public final class JmsWireFormat {
 
   public static final String HEADER_PREFIX = "ferryh_";
 
-  /** What can be read of a message whose headers are garbled: its id, type and body. */
-  public static Envelope bestEffort(Message m) {
+  /**
+   * What can be read of a message whose headers are garbled: its id, type and body (of a
+   * BytesMessage at most {@code maxBody} bytes).
+   */
+  public static Envelope bestEffort(Message m, int maxBody) {
     Envelope.Builder b = Envelope.builder();
     String id;
     try {
@@ -63,7 +68,7 @@ public final class JmsWireFormat {
       // leave them out
     }
     try {
-      b.body(body(m));
+      b.body(body(m, maxBody));
     } catch (JMSException | RuntimeException e) {
       // leave it out
     }
@@ -140,6 +145,44 @@ public final class JmsWireFormat {
    * the properties.
    */
   public static Envelope fromMessage(Message m, String transport) throws JMSException {
+    return read(m, transport, Integer.MAX_VALUE).envelope();
+  }
+
+  /**
+   * A message read from the wire, whose body was over the receive limit if {@code oversizeBody} is
+   * not -1: then the envelope carries the body's first {@code maxBody} bytes, and the body's size
+   * in {@link Reasons#ORIGINAL_SIZE_HEADER}.
+   */
+  public record Read(Envelope envelope, long oversizeBody) {}
+
+  /**
+   * Reads an envelope as {@link #fromMessage} does, but copies at most {@code maxBody} bytes of the
+   * body: a BytesMessage's length is checked before anything is allocated.
+   */
+  public static Read read(Message m, String transport, int maxBody) throws JMSException {
+    Envelope.Builder b = headers(m, transport);
+    long size = bodySize(m);
+    if (size > maxBody) {
+      b.header(Reasons.ORIGINAL_SIZE_HEADER, Long.toString(size));
+      b.body(body(m, maxBody));
+      return new Read(b.build(), size);
+    }
+    byte[] body = body(m, maxBody);
+    if (body.length > maxBody) { // a TextMessage, whose size is known only once it is encoded
+      b.header(Reasons.ORIGINAL_SIZE_HEADER, Integer.toString(body.length));
+      b.body(Arrays.copyOf(body, maxBody));
+      return new Read(b.build(), body.length);
+    }
+    b.body(body);
+    return new Read(b.build(), -1);
+  }
+
+  /** A BytesMessage's body length; -1 when unknown before reading it. */
+  private static long bodySize(Message m) throws JMSException {
+    return m instanceof BytesMessage bm ? bm.getBodyLength() : -1;
+  }
+
+  private static Envelope.Builder headers(Message m, String transport) throws JMSException {
     Envelope.Builder b = Envelope.builder();
     String id = m.getStringProperty(ID);
     b.id(id != null ? id : providerIdOrNew(m));
@@ -173,18 +216,20 @@ public final class JmsWireFormat {
     Enumeration<?> names = m.getPropertyNames();
     while (names.hasMoreElements()) {
       String name = String.valueOf(names.nextElement());
-      if (name.startsWith(HEADER_PREFIX)) {
+      // Only this reader writes the original size, for a body it cut short: not a producer.
+      if (name.startsWith(HEADER_PREFIX)
+          && !Reasons.ORIGINAL_SIZE_HEADER.equals(headerName(name))) {
         b.header(headerName(name), String.valueOf(m.getObjectProperty(name)));
       }
     }
-    b.body(body(m));
-    return b.build();
+    return b;
   }
 
-  private static byte[] body(Message m) throws JMSException {
+  /** The body; of a BytesMessage at most {@code maxBody} bytes, of a TextMessage all of it. */
+  private static byte[] body(Message m, int maxBody) throws JMSException {
     if (m instanceof BytesMessage bm) {
       bm.reset();
-      byte[] bytes = new byte[(int) bm.getBodyLength()];
+      byte[] bytes = new byte[(int) Math.min(maxBody, bm.getBodyLength())];
       bm.readBytes(bytes);
       return bytes;
     }

@@ -86,6 +86,17 @@ final class DestinationAgent implements Runnable {
   private final AtomicInteger liveSenders;
 
   private volatile boolean running = true;
+
+  /**
+   * Guards {@link #running} against {@link #retireIfIdle}: an offer registers itself in {@link
+   * #outstanding} under this lock, so an agent is never retired while an offer is putting messages
+   * into its queue (they would wait there for a sender loop that has ended).
+   */
+  private final Object lifecycle = new Object();
+
+  /** When an offer last came, for choosing which idle agent to retire. */
+  private volatile long lastOfferNanos = System.nanoTime();
+
   private volatile boolean open;
   private volatile long probeAtNanos;
 
@@ -140,9 +151,21 @@ final class DestinationAgent implements Runnable {
    * message per probe interval) is taken, without waiting.
    */
   List<OutgoingEnvelope> offer(List<OutgoingEnvelope> envelopes, Duration maxWait) {
-    if (!running) {
-      return envelopes;
+    synchronized (lifecycle) {
+      if (!running) {
+        return envelopes;
+      }
+      outstanding.incrementAndGet(); // this offer, until it returns: the agent is not idle
+      lastOfferNanos = System.nanoTime();
     }
+    try {
+      return offerRunning(envelopes, maxWait);
+    } finally {
+      outstanding.decrementAndGet();
+    }
+  }
+
+  private List<OutgoingEnvelope> offerRunning(List<OutgoingEnvelope> envelopes, Duration maxWait) {
     List<OutgoingEnvelope> rest = List.of();
     long deadline = System.nanoTime() + maxWait.toNanos();
     if (open) {
@@ -400,6 +423,31 @@ final class DestinationAgent implements Runnable {
     }
     synchronized (sentIds) {
       return sentIds.isEmpty() && !deletingIds;
+    }
+  }
+
+  /** Whether the agent still takes messages (it was neither stopped nor retired). */
+  boolean running() {
+    return running;
+  }
+
+  /** When the last offer came, in {@link System#nanoTime()} terms. */
+  long lastOfferNanos() {
+    return lastOfferNanos;
+  }
+
+  /**
+   * Stops the agent if it holds nothing (nothing queued, being sent or waiting to be deleted);
+   * returns whether it did. Its loops then end within one poll of the queue, without waiting here.
+   * Later offers are refused, and the caller makes a new agent for the destination.
+   */
+  boolean retireIfIdle() {
+    synchronized (lifecycle) {
+      if (!running || !idle()) {
+        return false;
+      }
+      running = false;
+      return true;
     }
   }
 

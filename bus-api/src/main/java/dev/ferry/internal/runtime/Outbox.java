@@ -42,7 +42,9 @@ final class Outbox {
   private final Observers observers;
   private final Map<Address, DestinationAgent> agents = new ConcurrentHashMap<>();
 
-  private final List<ExecutorService> agentThreads = new ArrayList<>();
+  /** Each live agent's threads; guarded by itself, which is also held to create or retire one. */
+  private final Map<DestinationAgent, ExecutorService> agentThreads = new LinkedHashMap<>();
+
   private ScheduledFuture<?> relay;
   private volatile boolean closed;
 
@@ -152,44 +154,126 @@ final class Outbox {
     }
     byDestination.forEach(
         (destination, list) -> {
-          DestinationAgent agent = agent(destination);
-          List<OutgoingEnvelope> rejected = agent.offer(list, maxWait);
+          List<OutgoingEnvelope> rejected = list;
+          Instant retryAt = Instant.now().plus(settings.outboxPollInterval());
+          // An agent retired between the look-up and the offer refuses everything: take the
+          // destination's new agent instead.
+          long deadline = System.nanoTime() + maxWait.toNanos();
+          for (int tries = 0; tries < 3 && rejected == list; tries++) {
+            DestinationAgent agent = agent(destination, deadline);
+            if (agent == null) {
+              break; // every agent stayed busy: the messages wait in the outbox for the relay
+            }
+            rejected = agent.offer(list, maxWait);
+            retryAt = agent.retryAt(retryAt);
+            if (!agent.running()) {
+              continue;
+            }
+            break;
+          }
           if (!rejected.isEmpty()) {
             allTaken[0] = false;
-            release(rejected, agent.retryAt(Instant.now().plus(settings.outboxPollInterval())));
+            release(rejected, retryAt);
           }
         });
     return allTaken[0];
   }
 
+  /**
+   * The destination's agent, made if there is none; {@code null} if {@link
+   * RuntimeSettings#senderMaxDestinations()} agents are live and none of them is idle. Reply
+   * addresses come from received messages, so the set of destinations is not known in advance: the
+   * least recently offered idle agents are retired to make room, which keeps threads and buffers
+   * bounded however many distinct addresses arrive. While all are busy, waits until {@code
+   * deadlineNanos} for one to become idle: like a full buffer, that wait is back pressure.
+   */
+  private DestinationAgent agent(Address destination, long deadlineNanos) {
+    while (true) {
+      DestinationAgent a = agent(destination);
+      if (a != null || closed || System.nanoTime() - deadlineNanos >= 0) {
+        return a;
+      }
+      LockSupport.parkNanos(500_000);
+    }
+  }
+
+  /** The destination's agent, made if there is room; {@code null} if all agents are busy. */
   private DestinationAgent agent(Address destination) {
-    return agents.computeIfAbsent(
-        destination,
-        d -> {
-          DestinationAgent a =
-              new DestinationAgent(
-                  d,
-                  transport,
-                  store,
-                  settings.nodeId(),
-                  settings.senderBuffer(),
-                  settings.senderBatchSize(),
-                  settings.senderParallelism(),
-                  settings.circuitBreakerFailures(),
-                  settings.circuitBreakerProbeInterval(),
-                  counters,
-                  observers);
-          int loops = settings.senderParallelism();
-          ExecutorService threads = executors.workers("ferry-send-" + d.name(), loops + 1);
-          synchronized (agentThreads) {
-            agentThreads.add(threads);
-          }
-          for (int i = 0; i < loops; i++) {
-            threads.execute(a);
-          }
-          threads.execute(a.deleter());
-          return a;
-        });
+    DestinationAgent existing = agents.get(destination);
+    if (existing != null && existing.running()) {
+      return existing;
+    }
+    synchronized (agentThreads) {
+      existing = agents.get(destination);
+      if (existing != null && existing.running()) {
+        return existing;
+      }
+      if (existing != null) {
+        forget(destination, existing);
+      }
+      if (closed) {
+        return null;
+      }
+      if (agents.size() >= settings.senderMaxDestinations() && !retireLeastRecentlyUsedIdle()) {
+        return null;
+      }
+      DestinationAgent a =
+          new DestinationAgent(
+              destination,
+              transport,
+              store,
+              settings.nodeId(),
+              settings.senderBuffer(),
+              settings.senderBatchSize(),
+              settings.senderParallelism(),
+              settings.circuitBreakerFailures(),
+              settings.circuitBreakerProbeInterval(),
+              counters,
+              observers);
+      int loops = settings.senderParallelism();
+      ExecutorService threads = executors.workers("ferry-send-" + destination.name(), loops + 1);
+      agentThreads.put(a, threads);
+      agents.put(destination, a);
+      for (int i = 0; i < loops; i++) {
+        threads.execute(a);
+      }
+      threads.execute(a.deleter());
+      return a;
+    }
+  }
+
+  /** Retires the idle agent offered to least recently (closed circuits first); guarded. */
+  private boolean retireLeastRecentlyUsedIdle() {
+    List<Map.Entry<Address, DestinationAgent>> candidates =
+        agents.entrySet().stream()
+            .sorted(
+                Comparator.comparing(
+                        (Map.Entry<Address, DestinationAgent> e) -> e.getValue().isOpen())
+                    .thenComparingLong(e -> e.getValue().lastOfferNanos()))
+            .toList();
+    for (Map.Entry<Address, DestinationAgent> e : candidates) {
+      if (e.getValue().retireIfIdle()) {
+        log.debug("Closed the idle sender for {} to make room", e.getKey());
+        forget(e.getKey(), e.getValue());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops a stopped agent and lets its threads go; guarded by {@link #agentThreads}. */
+  private void forget(Address destination, DestinationAgent agent) {
+    agents.remove(destination, agent);
+    ExecutorService threads = agentThreads.remove(agent);
+    if (threads != null && executors.ownsExecutors()) {
+      // The agent is idle and refuses offers: interrupting its loops loses nothing.
+      threads.shutdownNow();
+    }
+  }
+
+  /** Live agents (for tests). */
+  int agentCount() {
+    return agents.size();
   }
 
   /**
@@ -378,7 +462,7 @@ final class Outbox {
     }
     if (executors.ownsExecutors()) {
       synchronized (agentThreads) {
-        agentThreads.forEach(ExecutorService::shutdownNow);
+        agentThreads.values().forEach(ExecutorService::shutdownNow);
       }
     }
   }

@@ -5,6 +5,7 @@ import dev.ferry.Envelope;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.ErrorPolicy.Step;
 import dev.ferry.MalformedMessageException;
+import dev.ferry.MessageTooLargeException;
 import dev.ferry.NoHandlerException;
 import dev.ferry.Reasons;
 import dev.ferry.UnknownMessageTypeException;
@@ -125,6 +126,20 @@ final class Pipeline implements DeliveryHandler {
           Reasons.MALFORMED_HEADERS,
           new MalformedMessageException(
               "Message " + e.id() + " has unreadable headers: " + d.malformed()),
+          d.priorAttempts() + 1);
+    }
+    if (d.oversizeBody() >= 0) {
+      return deadLetter(
+          d,
+          Reasons.TOO_LARGE,
+          new MessageTooLargeException(
+              "Message "
+                  + e.id()
+                  + " has a body of "
+                  + d.oversizeBody()
+                  + " bytes, over the receive limit; the dead letter keeps its first "
+                  + (e.body() == null ? 0 : e.body().length)
+                  + " bytes"),
           d.priorAttempts() + 1);
     }
     String unstorable = parts.store.unstorable(e);
