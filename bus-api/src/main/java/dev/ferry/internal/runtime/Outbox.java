@@ -324,6 +324,14 @@ final class Outbox {
 
   /** Each destination's circuit and what its agent holds, sorted by address. */
   List<BusStatus.Destination> destinations() {
+    // Under the lock that creates and retires agents: iterating the map while one agent is
+    // retired and another made could see both, more than are ever live at once.
+    synchronized (agentThreads) {
+      return destinationsUnguarded();
+    }
+  }
+
+  private List<BusStatus.Destination> destinationsUnguarded() {
     return agents.entrySet().stream()
         .map(
             e ->
