@@ -327,18 +327,14 @@ final class Outbox {
     // Under the lock that creates and retires agents: iterating the map while one agent is
     // retired and another made could see both, more than are ever live at once.
     synchronized (agentThreads) {
-      return destinationsUnguarded();
+      return agents.entrySet().stream()
+          .map(
+              e ->
+                  new BusStatus.Destination(
+                      e.getKey(), e.getValue().isOpen(), e.getValue().pending()))
+          .sorted(Comparator.comparing(d -> d.address().toString()))
+          .toList();
     }
-  }
-
-  private List<BusStatus.Destination> destinationsUnguarded() {
-    return agents.entrySet().stream()
-        .map(
-            e ->
-                new BusStatus.Destination(
-                    e.getKey(), e.getValue().isOpen(), e.getValue().pending()))
-        .sorted(Comparator.comparing(d -> d.address().toString()))
-        .toList();
   }
 
   /** Whether the circuit to a destination is open (for diagnostics and tests). */

@@ -43,10 +43,6 @@ final class ArtemisNode implements AutoCloseable {
             name, ArtemisMain.class, List.of(dir.resolve("broker.xml").toString()), Map.of(), dir);
   }
 
-  String name() {
-    return name;
-  }
-
   int port() {
     return port;
   }
@@ -70,11 +66,6 @@ final class ArtemisNode implements AutoCloseable {
     process.start();
     awaitState(state, from, Duration.ofSeconds(60));
     return this;
-  }
-
-  /** Waits for a state report from now on. */
-  void awaitState(String state, Duration timeout) {
-    awaitState(state, process.mark(), timeout);
   }
 
   /** Waits for the state to be reported after the report line {@code from}. */

@@ -142,14 +142,6 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
-    return process != null && process.isAlive();
-  }
-
-  Path log() {
-    return log;
-  }
-
   @Override
   public void close() throws InterruptedException {
     kill9();
