@@ -91,8 +91,20 @@ public final class DeliveryOptions {
       return destination(Address.parse(address));
     }
 
+    /**
+     * A header carried with the message. Names starting with {@code ferry-original-} are written
+     * only by transports' readers, about what they received, and are refused here.
+     */
     public Builder header(String name, String value) {
-      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      Objects.requireNonNull(name, "name");
+      if (name.startsWith(Reasons.READER_HEADER_PREFIX)) {
+        throw new IllegalArgumentException(
+            "Header names starting with '"
+                + Reasons.READER_HEADER_PREFIX
+                + "' are written by the transports' readers only: "
+                + name);
+      }
+      headers.put(name, Objects.requireNonNull(value, "value"));
       return this;
     }
 

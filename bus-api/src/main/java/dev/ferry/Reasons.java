@@ -43,6 +43,32 @@ public final class Reasons {
    */
   public static final String ORIGINAL_SIZE_HEADER = "ferry-original-body-size";
 
+  /**
+   * The message's content type is one the bus's serializer does not read (see {@link
+   * dev.ferry.spi.Serializer#reads}); the dead letter keeps the body as it came.
+   */
+  public static final String UNSUPPORTED_CONTENT_TYPE = "unsupported-content-type";
+
+  /**
+   * The body is of a kind that is not a message body the bus reads (a JMS map, stream or object
+   * message; an AMQP value or sequence body). The transport kept it in the dead letter in a defined
+   * encoding, which the header {@link #ORIGINAL_BODY_KIND_HEADER} names.
+   */
+  public static final String UNSUPPORTED_BODY = "unsupported-body-kind";
+
+  /**
+   * The header of an {@link #UNSUPPORTED_BODY} dead letter naming the received body's kind and the
+   * encoding the dead letter keeps it in, e.g. {@code jms-map; json}. Only a transport's reader
+   * writes it; a producer's header of that name is not carried.
+   */
+  public static final String ORIGINAL_BODY_KIND_HEADER = "ferry-original-body-kind";
+
+  /**
+   * The prefix of the headers above that describe what a transport's reader received: only readers
+   * write them, and a producer's header with this prefix is refused at send and not carried.
+   */
+  public static final String READER_HEADER_PREFIX = "ferry-original-";
+
   /** The handlers failed, and the error policy's steps are used up (or say dead-letter). */
   public static final String HANDLER_FAILED = "handler-failed";
 

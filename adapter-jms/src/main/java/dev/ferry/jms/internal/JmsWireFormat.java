@@ -3,19 +3,30 @@ package dev.ferry.jms.internal;
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.Reasons;
+import dev.ferry.spi.support.ForeignBodies;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.MessageEOFException;
+import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
+import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 
 /**
  * The envelope on JMS, as {@code docs/wire-format.md} describes it: CloudEvents attributes and
@@ -161,6 +172,10 @@ public final class JmsWireFormat {
    */
   public static Read read(Message m, String transport, int maxBody) throws JMSException {
     Envelope.Builder b = headers(m, transport);
+    String kind = bodyKind(m);
+    if (kind != null) {
+      b.header(Reasons.ORIGINAL_BODY_KIND_HEADER, kind);
+    }
     long size = bodySize(m);
     if (size > maxBody) {
       b.header(Reasons.ORIGINAL_SIZE_HEADER, Long.toString(size));
@@ -216,9 +231,9 @@ public final class JmsWireFormat {
     Enumeration<?> names = m.getPropertyNames();
     while (names.hasMoreElements()) {
       String name = String.valueOf(names.nextElement());
-      // Only this reader writes the original size, for a body it cut short: not a producer.
+      // Only this reader writes what it found about the body it received: not a producer.
       if (name.startsWith(HEADER_PREFIX)
-          && !Reasons.ORIGINAL_SIZE_HEADER.equals(headerName(name))) {
+          && !headerName(name).startsWith(Reasons.READER_HEADER_PREFIX)) {
         b.header(headerName(name), String.valueOf(m.getObjectProperty(name)));
       }
     }
@@ -237,7 +252,65 @@ public final class JmsWireFormat {
       String t = tm.getText();
       return t == null ? new byte[0] : t.getBytes(StandardCharsets.UTF_8);
     }
-    return new byte[0]; // other message kinds carry no body the bus can read
+    if (m instanceof MapMessage mm) {
+      Map<String, Object> entries = new LinkedHashMap<>();
+      for (Enumeration<?> names = mm.getMapNames(); names.hasMoreElements(); ) {
+        String name = String.valueOf(names.nextElement());
+        entries.put(name, mm.getObject(name));
+      }
+      return ForeignBodies.json(entries);
+    }
+    if (m instanceof StreamMessage sm) {
+      sm.reset();
+      List<Object> items = new ArrayList<>();
+      try {
+        while (true) {
+          items.add(sm.readObject());
+        }
+      } catch (MessageEOFException end) {
+        return ForeignBodies.json(items);
+      }
+    }
+    if (m instanceof ObjectMessage om) {
+      return serializedObject(om);
+    }
+    return new byte[0]; // a plain Message carries no body
+  }
+
+  /**
+   * What the body is, when it is not a message body the bus reads, and how {@link #body} keeps it;
+   * null for bytes, text and no body.
+   */
+  private static String bodyKind(Message m) {
+    if (m instanceof MapMessage) {
+      return ForeignBodies.kind("jms-map");
+    }
+    if (m instanceof StreamMessage) {
+      return ForeignBodies.kind("jms-stream");
+    }
+    if (m instanceof ObjectMessage) {
+      return "jms-object; java-serialization";
+    }
+    return null;
+  }
+
+  /**
+   * An object message's serialized bytes as they came, never deserialized (the bus does not run a
+   * producer's Java deserialization). Artemis keeps them in the core message's body as a length and
+   * the bytes.
+   */
+  private static byte[] serializedObject(ObjectMessage om) throws JMSException {
+    if (!(om instanceof ActiveMQMessage artemis)) {
+      throw new JMSException(
+          "An ObjectMessage of " + om.getClass().getName() + " cannot be kept undeserialized");
+    }
+    ActiveMQBuffer buffer = artemis.getCoreMessage().getReadOnlyBodyBuffer();
+    if (buffer.readableBytes() < Integer.BYTES) {
+      return new byte[0];
+    }
+    byte[] bytes = new byte[buffer.readInt()];
+    buffer.readBytes(bytes);
+    return bytes;
   }
 
   private static String addressOf(Destination d, String transport) throws JMSException {

@@ -59,6 +59,7 @@ class JmsDecodingPropertiesTest {
           Reasons.NO_HANDLER,
           Reasons.MALFORMED_BODY,
           Reasons.UNSTORABLE,
+          Reasons.UNSUPPORTED_CONTENT_TYPE,
           Reasons.HANDLER_FAILED);
 
   private static final List<String> PROPERTIES =

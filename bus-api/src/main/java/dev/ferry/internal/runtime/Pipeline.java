@@ -151,6 +151,33 @@ final class Pipeline implements DeliveryHandler {
               "Message " + e.id() + " cannot be stored as it is: " + unstorable),
           d.priorAttempts() + 1);
     }
+    String bodyKind = e.headers().get(Reasons.ORIGINAL_BODY_KIND_HEADER);
+    if (bodyKind != null) {
+      return deadLetter(
+          d,
+          Reasons.UNSUPPORTED_BODY,
+          new MalformedMessageException(
+              "Message "
+                  + e.id()
+                  + " has a body of a kind the bus does not read ("
+                  + bodyKind
+                  + "); the dead letter keeps it in that encoding"),
+          d.priorAttempts() + 1);
+    }
+    if (!parts.serializer.reads(e.contentType())) {
+      return deadLetter(
+          d,
+          Reasons.UNSUPPORTED_CONTENT_TYPE,
+          new MalformedMessageException(
+              "Message "
+                  + e.id()
+                  + " has content type '"
+                  + e.contentType()
+                  + "', which this service's serializer ("
+                  + parts.serializer.contentType()
+                  + ") does not read"),
+          d.priorAttempts() + 1);
+    }
     if (e.messageType() == null || e.messageType().isBlank()) {
       return deadLetter(
           d,
