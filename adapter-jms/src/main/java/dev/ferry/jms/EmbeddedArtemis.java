@@ -120,6 +120,17 @@ public final class EmbeddedArtemis implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the broker as a crash would: clients' connections fail with no goodbye, and what was not
+   * yet acknowledged stays in the journal for the next {@link #startServer()}.
+   */
+  public synchronized void crash() throws Exception {
+    if (server != null) {
+      server.getActiveMQServer().fail(false);
+      server = null;
+    }
+  }
+
   @Override
   public void close() throws Exception {
     stop();
