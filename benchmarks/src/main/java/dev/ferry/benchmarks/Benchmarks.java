@@ -97,6 +97,12 @@ public final class Benchmarks {
 
   /** Runs a scenario process and collects its results; drives the broker for the backlog run. */
   private static List<Result> fork(List<String> args, EmbeddedArtemis broker) throws Exception {
+    return fork(args, broker, System.getProperty("java.class.path"));
+  }
+
+  /** As {@link #fork(List, EmbeddedArtemis)}, the scenario process on {@code classpath}. */
+  static List<Result> fork(List<String> args, EmbeddedArtemis broker, String classpath)
+      throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -106,8 +112,7 @@ public final class Benchmarks {
     if (!extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
-    command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), ScenarioMain.class.getName()));
+    command.addAll(List.of("-cp", classpath, ScenarioMain.class.getName()));
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<Result> results = new ArrayList<>();
