@@ -6,10 +6,10 @@ import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.HostExecutors;
-import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.support.LoopSupervisor;
 import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.PollingListener;
 import dev.ferry.spi.support.Settlements;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
@@ -22,7 +22,6 @@ import jakarta.jms.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * delayed natively), so one message's requeue never redelivers its batch siblings; only a failure
  * of the runtime itself rolls the batch back for redelivery by the broker.
  */
-public final class JmsListener implements Listener {
+public final class JmsListener extends PollingListener {
   private static final Logger log = LoggerFactory.getLogger(JmsListener.class);
   private static final long RECEIVE_TIMEOUT_MS = 100;
   private static final java.time.Duration FOREVER = java.time.Duration.ofDays(3650);
@@ -48,12 +47,7 @@ public final class JmsListener implements Listener {
   private final DeliveryHandler handler;
   private final String transportName;
   private final int maxBodySize;
-  private final CountDownLatch finished;
   private final CountDownLatch attached = new CountDownLatch(1);
-  private ExecutorService workers;
-  private final HostExecutors executors;
-  private volatile boolean running = true;
-  private volatile boolean paused;
 
   public JmsListener(
       JmsConnection connection,
@@ -63,6 +57,7 @@ public final class JmsListener implements Listener {
       HostExecutors executors,
       String transportName,
       int maxBodySize) {
+    super(source, settings, executors, "ferry-jms-" + source.name());
     if (source.kind() == Address.Kind.TOPIC) {
       throw new IllegalArgumentException(
           "Listen on a subscription of topic " + source.name() + ", not on the topic itself");
@@ -71,10 +66,8 @@ public final class JmsListener implements Listener {
     this.source = source;
     this.settings = settings;
     this.handler = handler;
-    this.executors = executors;
     this.transportName = transportName;
     this.maxBodySize = maxBodySize;
-    this.finished = new CountDownLatch(settings.concurrency());
   }
 
   /**
@@ -82,11 +75,9 @@ public final class JmsListener implements Listener {
    * consumer: then a subscription exists on the broker when the bus's {@code build()} returns, and
    * an event published right after is not lost for this subscriber.
    */
+  @Override
   public void start() {
-    workers = executors.workers("ferry-jms-" + source.name(), settings.concurrency());
-    for (int i = 0; i < settings.concurrency(); i++) {
-      workers.execute(this::consume);
-    }
+    super.start();
     try {
       if (!attached.await(10, TimeUnit.SECONDS)) {
         log.warn("Listener on {} is not attached yet; it keeps trying", source);
@@ -96,61 +87,52 @@ public final class JmsListener implements Listener {
     }
   }
 
-  private void consume() {
+  @Override
+  protected void work() throws InterruptedException {
     int failures = 0;
     LoopSupervisor supervisor = new LoopSupervisor("JMS listener on " + source);
-    try {
-      while (running) {
-        Session session = null;
-        try {
-          session = connection.get().createSession(true, Session.SESSION_TRANSACTED);
-          MessageConsumer consumer = consumer(session);
-          MessageProducer requeuer = session.createProducer(null);
-          attached.countDown();
-          failures = 0;
-          while (running) {
-            if (paused) {
-              Thread.sleep(20);
-              continue;
-            }
-            receiveBatch(session, consumer, requeuer);
-            supervisor.succeeded();
-          }
-        } catch (JMSException e) {
-          failures++;
-          if (running) {
-            // A missing queue or a refused selector is this listener's problem; only a broken
-            // connection is everyone's, and only then is it replaced.
-            if (!connection.isUsable()) {
-              connection.failed(e);
-            }
-            long wait = connection.backoff(failures).toMillis();
-            // One warning when the broker goes away, then quiet until it is back.
-            if (failures == 1 || failures % 60 == 0) {
-              log.warn(
-                  "Listener on {} lost its session ({}); retrying every {} ms at most",
-                  source,
-                  e.toString(),
-                  connection.backoff(Integer.MAX_VALUE).toMillis());
-            } else {
-              log.debug("Listener on {} still cannot reconnect: {}", source, e.toString());
-            }
-            Thread.sleep(wait);
-          }
-        } catch (RuntimeException | Error unexpected) {
-          // Whatever else broke the round: the session is closed (its messages come back) and
-          // the loop goes on after a backoff.
-          if (running) {
-            supervisor.failed(unexpected);
-          }
-        } finally {
-          closeQuietly(session);
+    while (running()) {
+      Session session = null;
+      try {
+        session = connection.get().createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = consumer(session);
+        MessageProducer requeuer = session.createProducer(null);
+        attached.countDown();
+        failures = 0;
+        while (awaitResumed()) {
+          receiveBatch(session, consumer, requeuer);
+          supervisor.succeeded();
         }
+      } catch (JMSException e) {
+        failures++;
+        if (running()) {
+          // A missing queue or a refused selector is this listener's problem; only a broken
+          // connection is everyone's, and only then is it replaced.
+          if (!connection.isUsable()) {
+            connection.failed(e);
+          }
+          long wait = connection.backoff(failures).toMillis();
+          // One warning when the broker goes away, then quiet until it is back.
+          if (failures == 1 || failures % 60 == 0) {
+            log.warn(
+                "Listener on {} lost its session ({}); retrying every {} ms at most",
+                source,
+                e.toString(),
+                connection.backoff(Integer.MAX_VALUE).toMillis());
+          } else {
+            log.debug("Listener on {} still cannot reconnect: {}", source, e.toString());
+          }
+          Thread.sleep(wait);
+        }
+      } catch (RuntimeException | Error unexpected) {
+        // Whatever else broke the round: the session is closed (its messages come back) and
+        // the loop goes on after a backoff.
+        if (running()) {
+          supervisor.failed(unexpected);
+        }
+      } finally {
+        closeQuietly(session);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      finished.countDown();
     }
   }
 
@@ -185,7 +167,7 @@ public final class JmsListener implements Listener {
     // While the runtime cannot work, the batch stays in this session's open transaction: a
     // rollback would count a delivery on the broker each time.
     List<Decision> decisions =
-        Settlements.decideHolding(handler, deliveries, () -> running, FOREVER);
+        Settlements.decideHolding(handler, deliveries, this::running, FOREVER);
     boolean settled;
     try {
       settled =
@@ -299,36 +281,6 @@ public final class JmsListener implements Listener {
       } catch (JMSException | RuntimeException e) {
         log.debug("Closing a JMS session failed", e);
       }
-    }
-  }
-
-  @Override
-  public Address source() {
-    return source;
-  }
-
-  @Override
-  public void pause() {
-    paused = true;
-  }
-
-  @Override
-  public void resume() {
-    paused = false;
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    try {
-      if (!finished.await(30, TimeUnit.SECONDS)) {
-        log.warn("Listener on {} did not stop within 30s", source);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (workers != null && executors.ownsExecutors()) {
-      workers.shutdownNow();
     }
   }
 }

@@ -6,17 +6,15 @@ import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.HostExecutors;
-import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.support.LoopSupervisor;
 import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.PollingListener;
 import dev.ferry.spi.support.Settlements;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +23,13 @@ import org.slf4j.LoggerFactory;
  * Worker threads that take from one local queue. A worker takes a message only when it is free, so
  * a slow handler leaves messages in the bounded queue and senders wait: back pressure.
  */
-final class LocalListener implements Listener {
+final class LocalListener extends PollingListener {
   private static final Logger log = LoggerFactory.getLogger(LocalListener.class);
 
   private final LocalBroker broker;
   private final Address source;
-  private final ListenerSettings settings;
   private final DeliveryHandler handler;
-  private final HostExecutors executors;
   private final BlockingQueue<Entry> queue;
-  private final CountDownLatch finished;
-  private ExecutorService workers;
-  private volatile boolean running = true;
-  private volatile boolean paused;
 
   LocalListener(
       LocalBroker broker,
@@ -45,37 +37,25 @@ final class LocalListener implements Listener {
       ListenerSettings settings,
       DeliveryHandler handler,
       HostExecutors executors) {
+    super(source, settings, executors, "ferry-local-" + source.name());
     this.broker = broker;
     this.source = source;
-    this.settings = settings;
     this.handler = handler;
-    this.executors = executors;
     this.queue = broker.source(source);
-    this.finished = new CountDownLatch(settings.concurrency());
   }
 
-  void start() {
-    workers = executors.workers("ferry-local-" + source.name(), settings.concurrency());
-    for (int i = 0; i < settings.concurrency(); i++) {
-      workers.execute(this::work);
-    }
-  }
-
-  private void work() {
-    List<Entry> batch = new ArrayList<>(settings.maxBatch());
+  @Override
+  protected void work() {
+    List<Entry> batch = new ArrayList<>(settings().maxBatch());
     LoopSupervisor supervisor = new LoopSupervisor("listener on " + source);
     try {
-      while (running) {
-        if (paused) {
-          Thread.sleep(20);
-          continue;
-        }
+      while (awaitResumed()) {
         Entry first = queue.poll(50, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
         batch.add(first);
-        queue.drainTo(batch, settings.maxBatch() - 1);
+        queue.drainTo(batch, settings().maxBatch() - 1);
         try {
           deliver(batch);
           supervisor.succeeded();
@@ -88,8 +68,6 @@ final class LocalListener implements Listener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       batch.forEach(entry -> broker.requeue(queue, entry, source));
-    } finally {
-      finished.countDown();
     }
   }
 
@@ -99,7 +77,7 @@ final class LocalListener implements Listener {
       deliveries.add(new Delivery(e.envelope(), source, e.deliveries() + 1));
     }
     List<Decision> decisions =
-        Settlements.decideHolding(handler, deliveries, () -> running, Duration.ofDays(3650));
+        Settlements.decideHolding(handler, deliveries, this::running, Duration.ofDays(3650));
     try {
       Settlements.settle(batch, deliveries, decisions, settlement);
     } catch (Exception e) {
@@ -139,40 +117,10 @@ final class LocalListener implements Listener {
     if (delay == null || delay.isZero()) {
       broker.requeue(queue, entry, source);
     } else {
-      executors
+      executors()
           .scheduler()
           .schedule(
               () -> broker.requeue(queue, entry, source), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  @Override
-  public Address source() {
-    return source;
-  }
-
-  @Override
-  public void pause() {
-    paused = true;
-  }
-
-  @Override
-  public void resume() {
-    paused = false;
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    try {
-      if (!finished.await(30, TimeUnit.SECONDS)) {
-        log.warn("Listener on {} did not stop within 30s", source);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (workers != null && executors.ownsExecutors()) {
-      workers.shutdownNow();
     }
   }
 }
