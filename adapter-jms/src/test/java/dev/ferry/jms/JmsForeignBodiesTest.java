@@ -9,6 +9,7 @@ import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
 import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.jms.internal.JmsWireFormat;
+import dev.ferry.spi.support.WireNames;
 import jakarta.jms.Connection;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
@@ -122,12 +123,12 @@ class JmsForeignBodiesTest {
     send(
         s -> {
           Message m = typed(s.createTextMessage(new String(xml, StandardCharsets.UTF_8)), "xml");
-          m.setStringProperty(JmsWireFormat.CONTENT_TYPE, "application/xml");
+          m.setStringProperty(WireNames.CONTENT_TYPE, "application/xml");
           return m;
         },
         s -> {
           Message m = typed(s.createTextMessage("{\"n\":2}"), "json-with-charset");
-          m.setStringProperty(JmsWireFormat.CONTENT_TYPE, "Application/JSON; charset=utf-8");
+          m.setStringProperty(WireNames.CONTENT_TYPE, "Application/JSON; charset=utf-8");
           return m;
         },
         s -> typed(s.createTextMessage("{\"n\":3}"), "no-content-type"));
@@ -164,8 +165,8 @@ class JmsForeignBodiesTest {
   }
 
   private static Message typed(Message m, String id) throws Exception {
-    m.setStringProperty(JmsWireFormat.ID, id);
-    m.setStringProperty(JmsWireFormat.TYPE, "ferry.test.work.v1");
+    m.setStringProperty(WireNames.ID, id);
+    m.setStringProperty(WireNames.TYPE, "ferry.test.work.v1");
     return m;
   }
 

@@ -1,6 +1,7 @@
 package dev.ferry.jms.internal;
 
 import dev.ferry.Address;
+import dev.ferry.spi.support.WireNames;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -26,9 +27,9 @@ final class JmsDestinations {
 
   /** Subscribers take broadcast messages and those targeted at them (retries, replays). */
   static String selector(Address a) {
-    return JmsWireFormat.TARGET
+    return WireNames.TARGET
         + " IS NULL OR "
-        + JmsWireFormat.TARGET
+        + WireNames.TARGET
         + " = '"
         + a.subscription().replace("'", "''")
         + "'";

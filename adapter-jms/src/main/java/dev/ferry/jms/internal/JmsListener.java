@@ -11,6 +11,7 @@ import dev.ferry.spi.support.LoopSupervisor;
 import dev.ferry.spi.support.NativeSettlement;
 import dev.ferry.spi.support.PollingListener;
 import dev.ferry.spi.support.Settlements;
+import dev.ferry.spi.support.WireNames;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -226,7 +227,7 @@ public final class JmsListener extends PollingListener {
     Destination target = JmsDestinations.of(session, source);
     Message m = JmsWireFormat.toMessage(session, copy, false, null);
     if (source.kind() == Address.Kind.SUBSCRIPTION) {
-      m.setStringProperty(JmsWireFormat.TARGET, source.subscription());
+      m.setStringProperty(WireNames.TARGET, source.subscription());
     }
     producer.setDeliveryDelay(s.delay().toMillis());
     long ttl =

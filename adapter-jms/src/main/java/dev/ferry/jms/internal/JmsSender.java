@@ -3,6 +3,7 @@ package dev.ferry.jms.internal;
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.spi.Sender;
+import dev.ferry.spi.support.WireNames;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -64,7 +65,7 @@ public final class JmsSender implements Sender {
       for (Envelope e : batch) {
         Message m = JmsWireFormat.toMessage(session, e, text, replyDestination(e));
         if (destination.kind() == Address.Kind.SUBSCRIPTION) {
-          m.setStringProperty(JmsWireFormat.TARGET, destination.subscription());
+          m.setStringProperty(WireNames.TARGET, destination.subscription());
         }
         producer.setDeliveryDelay(delay(e.scheduledFor(), now));
         producer.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, timeToLive(e, now));

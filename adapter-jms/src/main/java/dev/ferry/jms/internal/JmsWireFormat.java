@@ -1,5 +1,27 @@
 package dev.ferry.jms.internal;
 
+import static dev.ferry.spi.support.WireNames.ATTEMPTS;
+import static dev.ferry.spi.support.WireNames.CAUSATION_ID;
+import static dev.ferry.spi.support.WireNames.CLOUDEVENTS_TRACE_PARENT;
+import static dev.ferry.spi.support.WireNames.CLOUDEVENTS_TRACE_STATE;
+import static dev.ferry.spi.support.WireNames.CONTENT_TYPE;
+import static dev.ferry.spi.support.WireNames.CORRELATION_ID;
+import static dev.ferry.spi.support.WireNames.DELIVER_BY;
+import static dev.ferry.spi.support.WireNames.HEADER_PREFIX;
+import static dev.ferry.spi.support.WireNames.ID;
+import static dev.ferry.spi.support.WireNames.REPLY_TO;
+import static dev.ferry.spi.support.WireNames.REPLY_TYPE;
+import static dev.ferry.spi.support.WireNames.SCHEDULED_FOR;
+import static dev.ferry.spi.support.WireNames.SOURCE;
+import static dev.ferry.spi.support.WireNames.SPEC_VERSION;
+import static dev.ferry.spi.support.WireNames.TENANT;
+import static dev.ferry.spi.support.WireNames.TIME;
+import static dev.ferry.spi.support.WireNames.TRACE_PARENT;
+import static dev.ferry.spi.support.WireNames.TRACE_STATE;
+import static dev.ferry.spi.support.WireNames.TYPE;
+import static dev.ferry.spi.support.WireNames.headerName;
+import static dev.ferry.spi.support.WireNames.headerProperty;
+
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.Reasons;
@@ -21,7 +43,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,35 +50,12 @@ import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 
 /**
- * The envelope on JMS, as {@code docs/wire-format.md} describes it: CloudEvents attributes and
- * Ferry's extensions as {@code cloudEvents_*} properties (JMS property names must be Java
- * identifiers), user headers as {@code ferryh_*} properties with an escape for other characters,
- * and the body as a BytesMessage or TextMessage.
+ * The envelope on JMS, as {@code docs/wire-format.md} describes it: the properties {@link
+ * dev.ferry.spi.support.WireNames} names, the type, correlation id and reply address also in the
+ * JMS headers, and the body as a BytesMessage or TextMessage.
  */
 public final class JmsWireFormat {
   private JmsWireFormat() {}
-
-  public static final String SPEC_VERSION = "cloudEvents_specversion";
-  public static final String ID = "cloudEvents_id";
-  public static final String TYPE = "cloudEvents_type";
-  public static final String SOURCE = "cloudEvents_source";
-  public static final String TIME = "cloudEvents_time";
-  public static final String CONTENT_TYPE = "cloudEvents_datacontenttype";
-  public static final String CORRELATION_ID = "cloudEvents_correlationid";
-  public static final String CAUSATION_ID = "cloudEvents_causationid";
-  public static final String REPLY_TO = "cloudEvents_replyto";
-  public static final String REPLY_TYPE = "cloudEvents_replytype";
-  public static final String DELIVER_BY = "cloudEvents_deliverby";
-  public static final String SCHEDULED_FOR = "cloudEvents_scheduledfor";
-  public static final String ATTEMPTS = "cloudEvents_attempts";
-  public static final String TENANT = "cloudEvents_tenant";
-  public static final String TRACE_PARENT = "cloudEvents_traceparent";
-  public static final String TRACE_STATE = "cloudEvents_tracestate";
-
-  /** Set on copies meant for one subscription of a topic (retries, replays). */
-  public static final String TARGET = "cloudEvents_ferrytarget";
-
-  public static final String HEADER_PREFIX = "ferryh_";
 
   /**
    * What can be read of a message whose headers are garbled: its id, type and body (of a
@@ -226,8 +224,11 @@ public final class JmsWireFormat {
       }
     }
     b.tenant(m.getStringProperty(TENANT));
-    b.traceParent(m.getStringProperty(TRACE_PARENT));
-    b.traceState(m.getStringProperty(TRACE_STATE));
+    String traceParent = m.getStringProperty(TRACE_PARENT);
+    b.traceParent(
+        traceParent != null ? traceParent : m.getStringProperty(CLOUDEVENTS_TRACE_PARENT));
+    String traceState = m.getStringProperty(TRACE_STATE);
+    b.traceState(traceState != null ? traceState : m.getStringProperty(CLOUDEVENTS_TRACE_STATE));
     Enumeration<?> names = m.getPropertyNames();
     while (names.hasMoreElements()) {
       String name = String.valueOf(names.nextElement());
@@ -411,38 +412,5 @@ public final class JmsWireFormat {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  /**
-   * A user header name as a JMS property name: {@code ferryh_} plus the name, where every character
-   * other than an ASCII letter or digit is written {@code _XXXX} (its UTF-16 code in hex), so
-   * {@code customer-id} becomes {@code ferryh_customer_002did}.
-   */
-  static String headerProperty(String header) {
-    StringBuilder sb = new StringBuilder(HEADER_PREFIX);
-    HexFormat hex = HexFormat.of();
-    for (char c : header.toCharArray()) {
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-        sb.append(c);
-      } else {
-        sb.append('_').append(hex.toHexDigits(c));
-      }
-    }
-    return sb.toString();
-  }
-
-  static String headerName(String property) {
-    String s = property.substring(HEADER_PREFIX.length());
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '_' && i + 5 <= s.length()) {
-        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-        i += 4;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }

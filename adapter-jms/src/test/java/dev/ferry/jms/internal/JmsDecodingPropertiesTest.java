@@ -13,6 +13,7 @@ import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.support.Settlements;
+import dev.ferry.spi.support.WireNames;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -64,24 +65,24 @@ class JmsDecodingPropertiesTest {
 
   private static final List<String> PROPERTIES =
       List.of(
-          JmsWireFormat.ID,
-          JmsWireFormat.TYPE,
-          JmsWireFormat.SOURCE,
-          JmsWireFormat.TIME,
-          JmsWireFormat.CONTENT_TYPE,
-          JmsWireFormat.CORRELATION_ID,
-          JmsWireFormat.CAUSATION_ID,
-          JmsWireFormat.REPLY_TO,
-          JmsWireFormat.REPLY_TYPE,
-          JmsWireFormat.DELIVER_BY,
-          JmsWireFormat.SCHEDULED_FOR,
-          JmsWireFormat.ATTEMPTS,
-          JmsWireFormat.TENANT,
-          JmsWireFormat.TRACE_PARENT,
-          JmsWireFormat.TRACE_STATE,
-          JmsWireFormat.TARGET,
-          JmsWireFormat.HEADER_PREFIX + "customer_002did",
-          JmsWireFormat.HEADER_PREFIX + "x",
+          WireNames.ID,
+          WireNames.TYPE,
+          WireNames.SOURCE,
+          WireNames.TIME,
+          WireNames.CONTENT_TYPE,
+          WireNames.CORRELATION_ID,
+          WireNames.CAUSATION_ID,
+          WireNames.REPLY_TO,
+          WireNames.REPLY_TYPE,
+          WireNames.DELIVER_BY,
+          WireNames.SCHEDULED_FOR,
+          WireNames.ATTEMPTS,
+          WireNames.TENANT,
+          WireNames.TRACE_PARENT,
+          WireNames.TRACE_STATE,
+          WireNames.TARGET,
+          WireNames.HEADER_PREFIX + "customer_002did",
+          WireNames.HEADER_PREFIX + "x",
           "someOtherProperty");
 
   @BeforeContainer
@@ -185,8 +186,8 @@ class JmsDecodingPropertiesTest {
           text
               ? session.createTextMessage("{\"n\":" + n + "}")
               : bytes(("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
-      m.setStringProperty(JmsWireFormat.ID, UUID.randomUUID().toString());
-      m.setStringProperty(JmsWireFormat.TYPE, "ferry.test.ping.v1");
+      m.setStringProperty(WireNames.ID, UUID.randomUUID().toString());
+      m.setStringProperty(WireNames.TYPE, "ferry.test.ping.v1");
     }
     for (Map.Entry<String, Object> p : properties.entrySet()) {
       if (!wellFormed || p.getKey().equals("someOtherProperty") || n % 3 == 0) {

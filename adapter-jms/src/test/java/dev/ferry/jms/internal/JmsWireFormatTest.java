@@ -2,6 +2,7 @@ package dev.ferry.jms.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.spi.support.WireNames;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Random;
@@ -14,14 +15,14 @@ class JmsWireFormatTest {
   @ParameterizedTest
   @ValueSource(strings = {"customer-id", "a.b.c", "x_y", "Ünïcode", "plain", "with space", "-"})
   void headerNamesBecomeValidPropertyNamesAndBack(String header) {
-    String property = JmsWireFormat.headerProperty(header);
+    String property = WireNames.headerProperty(header);
     assertThat(property).matches("[A-Za-z][A-Za-z0-9_]*");
-    assertThat(JmsWireFormat.headerName(property)).isEqualTo(header);
+    assertThat(WireNames.headerName(property)).isEqualTo(header);
   }
 
   @org.junit.jupiter.api.Test
   void documentedExampleHolds() {
-    assertThat(JmsWireFormat.headerProperty("customer-id")).isEqualTo("ferryh_customer_002did");
+    assertThat(WireNames.headerProperty("customer-id")).isEqualTo("ferryh_customer_002did");
   }
 
   @Test
