@@ -93,33 +93,53 @@ public final class RevisionComparison {
       int rounds,
       Map<String, List<Double>> before,
       Map<String, List<Double>> after) {
+    String raw =
+        after.keySet().stream().filter(k -> k.startsWith("raw JMS")).findFirst().orElse(null);
     System.out.printf(
         Locale.ROOT,
-        "%nSaturation msg/s, median of %d rounds (min-max); before = %s, after = this build%n",
+        "%nSaturation msg/s, median of %d rounds (min-max); before = %s, after = this build."
+            + "%nx raw: the scenario over raw JMS of the same build and round (machine drift"
+            + " cancels out).%n",
         rounds,
         baselineName);
     System.out.printf(
         Locale.ROOT,
-        "%-30s %10s %19s %10s %19s %8s%n",
+        "%-30s %10s %19s %10s %19s %8s %10s %10s%n",
         "scenario",
         "before",
         "",
         "after",
         "",
-        "after/before");
+        "after/before",
+        "x raw bef.",
+        "x raw aft.");
     for (String scenario : after.keySet()) {
       List<Double> b = before.getOrDefault(scenario, List.of());
       List<Double> a = after.get(scenario);
       System.out.printf(
           Locale.ROOT,
-          "%-30s %,10.0f %19s %,10.0f %19s %8s%n",
+          "%-30s %,10.0f %19s %,10.0f %19s %8s %10s %10s%n",
           scenario,
           median(b),
           spread(b),
           median(a),
           spread(a),
-          b.isEmpty() ? "" : String.format(Locale.ROOT, "%.2f", median(a) / median(b)));
+          b.isEmpty() ? "" : String.format(Locale.ROOT, "%.2f", median(a) / median(b)),
+          ratioToRaw(b, raw == null ? null : before.get(raw)),
+          ratioToRaw(a, raw == null ? null : after.get(raw)));
     }
+  }
+
+  /** The median over rounds of {@code values[i] / raw[i]}. */
+  private static String ratioToRaw(List<Double> values, List<Double> raw) {
+    if (raw == null || raw.size() != values.size() || values.isEmpty()) {
+      return "";
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      ratios.add(values.get(i) / raw.get(i));
+    }
+    return String.format(Locale.ROOT, "%.2f", median(ratios));
   }
 
   private static double median(List<Double> values) {
