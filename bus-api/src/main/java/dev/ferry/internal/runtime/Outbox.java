@@ -230,14 +230,11 @@ final class Outbox {
               settings.circuitBreakerProbeInterval(),
               counters,
               observers);
-      int loops = settings.senderParallelism();
-      ExecutorService threads = executors.workers("ferry-send-" + destination.name(), loops + 1);
+      List<Runnable> loops = a.loops();
+      ExecutorService threads = executors.workers("ferry-send-" + destination.name(), loops.size());
       agentThreads.put(a, threads);
       agents.put(destination, a);
-      for (int i = 0; i < loops; i++) {
-        threads.execute(a);
-      }
-      threads.execute(a.deleter());
+      loops.forEach(threads::execute);
       return a;
     }
   }
