@@ -4,7 +4,7 @@ import dev.ferry.config.ConfigKey;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.internal.runtime.BusSpec;
-import dev.ferry.internal.runtime.FerryRuntime;
+import dev.ferry.internal.runtime.RuntimeWiring;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.MessageObserver;
@@ -303,7 +303,7 @@ public final class BusBuilder {
 
   /** Starts the bus: connects the transport, starts listeners. */
   public MessageBus build() {
-    return FerryRuntime.start(spec());
+    return RuntimeWiring.start(spec());
   }
 
   /**
@@ -313,7 +313,7 @@ public final class BusBuilder {
    * @throws ConfigurationException as {@link #build()} would for the same routing mistakes
    */
   public RoutingDescription describeRouting() {
-    var setup = FerryRuntime.describe(spec());
+    var setup = RuntimeWiring.describe(spec());
     return new RoutingDescription(setup.report(), setup.entities());
   }
 

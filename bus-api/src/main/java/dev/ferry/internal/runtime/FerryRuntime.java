@@ -6,25 +6,17 @@ import dev.ferry.BusStatus;
 import dev.ferry.DeadLetters;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.Envelope;
-import dev.ferry.ErrorPolicy;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
 import dev.ferry.StoreGauges;
 import dev.ferry.config.FerryKeys;
-import dev.ferry.internal.handlers.HandlerRegistry;
-import dev.ferry.internal.memory.InMemoryEnvelopeStore;
-import dev.ferry.internal.routing.Router;
 import dev.ferry.internal.runtime.EnvelopeFactory.Mode;
-import dev.ferry.internal.serialization.JacksonSerializer;
-import dev.ferry.internal.types.MessageTypes;
-import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportContext;
-import dev.ferry.spi.TransportFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +26,10 @@ import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running bus: wires the parts, starts listeners, and implements {@link MessageBus}. */
+/**
+ * The running bus: implements {@link MessageBus} over the parts {@link RuntimeWiring} made, and
+ * starts and stops them.
+ */
 public final class FerryRuntime implements MessageBus {
   private static final Logger log = LoggerFactory.getLogger(FerryRuntime.class);
 
@@ -49,7 +44,7 @@ public final class FerryRuntime implements MessageBus {
   private Address replyAddress;
   private volatile boolean closed;
 
-  private FerryRuntime(
+  FerryRuntime(
       RuntimeParts parts, RoutingSetup routing, Transport transport, HostExecutors executors) {
     this.parts = parts;
     this.routing = routing;
@@ -59,93 +54,8 @@ public final class FerryRuntime implements MessageBus {
     this.deadLetters = new DeadLettersView(parts);
   }
 
-  /** Builds and starts a bus; on failure, releases whatever had started and rethrows. */
-  public static FerryRuntime start(BusSpec spec) {
-    RuntimeSettings settings = RuntimeSettings.from(spec.config());
-    RoutingSetup routing = describe(spec);
-    Transport transport =
-        spec.transport() != null ? spec.transport() : loadTransport(spec, settings);
-    if (!transport.name().equals(settings.transport())) {
-      // A transport handed to the builder wins over ferry.transport.
-      settings = RuntimeSettings.from(spec.config(), transport.name(), settings.nodeId());
-    }
-    HostExecutors executors = spec.executors() != null ? spec.executors() : HostExecutors.bounded();
-    EnvelopeStore store =
-        spec.store() != null
-            ? spec.store()
-            : new InMemoryEnvelopeStore(
-                spec.config().require(FerryKeys.MEMORY_OUTBOX_CAPACITY),
-                spec.config().require(FerryKeys.MEMORY_INBOX_CAPACITY),
-                spec.config().require(FerryKeys.MEMORY_DEAD_LETTER_CAPACITY),
-                settings.sendTimeout());
-    MessageTypes types = routing.types;
-    HandlerRegistry handlers = routing.handlers;
-    Router router = routing.router;
-    Counters counters = new Counters();
-    Observers observers = new Observers(spec.observers());
-    Outbox outbox = new Outbox(settings, transport, store, executors, counters, observers);
-    ErrorPolicy fallback =
-        spec.defaultPolicy() != null ? spec.defaultPolicy() : ErrorPolicy.defaultPolicy();
-    RuntimeParts parts =
-        new RuntimeParts(
-            settings,
-            types,
-            handlers,
-            router,
-            spec.serializer() != null ? spec.serializer() : new JacksonSerializer(),
-            store,
-            transport.capabilities(),
-            new FailurePlan(
-                spec.errorPolicies(),
-                fallback,
-                FailurePlan.Redelivery.parse(spec.config().require(FerryKeys.REDELIVERY))),
-            counters,
-            observers,
-            outbox,
-            executors.scheduler());
-    FerryRuntime runtime = new FerryRuntime(parts, routing, transport, executors);
-    try {
-      runtime.startParts(spec);
-    } catch (RuntimeException e) {
-      runtime.close();
-      throw e;
-    } catch (Exception e) {
-      runtime.close();
-      throw new FerryException("Cannot start the bus: " + e.getMessage(), e);
-    }
-    return runtime;
-  }
-
-  /**
-   * Describes the routing of a bus without starting it: the transport is only named (by the spec's
-   * instance or ferry.transport), never connected.
-   */
-  public static RoutingSetup describe(BusSpec spec) {
-    RuntimeSettings settings = RuntimeSettings.from(spec.config());
-    String transport = spec.transport() != null ? spec.transport().name() : settings.transport();
-    Address replies =
-        !configuredNode(spec)
-            ? null
-            : spec.transport() != null
-                ? bare(spec.transport().replyAddress(settings.nodeId()))
-                : Transport.replyQueue(settings.nodeId());
-    return RoutingSetup.prepare(spec, transport, settings.serviceName(), replies);
-  }
-
-  /** Only a node whose id is configured has a reply queue that can be named ahead. */
-  private static boolean configuredNode(BusSpec spec) {
-    return spec.config().get(FerryKeys.NODE_ID) != null;
-  }
-
-  private static Address bare(Address a) {
-    return new Address(null, a.kind(), a.name(), a.subscription());
-  }
-
-  private static Transport loadTransport(BusSpec spec, RuntimeSettings settings) {
-    return TransportFactory.load(settings.transport(), spec.config());
-  }
-
-  private void startParts(BusSpec spec) throws Exception {
+  /** Starts the store, the transport, the relay, dead-letter expiry and the listeners. */
+  void startParts(BusSpec spec) throws Exception {
     RuntimeSettings s = parts.settings;
     parts.store.start(s.nodeId());
     transport.start(new TransportContext(s.serviceName(), s.nodeId(), spec.config(), executors));
