@@ -1,6 +1,7 @@
 package dev.ferry;
 
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.internal.runtime.BusSpec;
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class BusBuilder {
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final ConfigOverrides overrides = new ConfigOverrides();
   private final List<Object> handlerInstances = new ArrayList<>();
   private final List<BusSpec.ExplicitHandler<?>> explicitHandlers = new ArrayList<>();
   private final List<Class<?>> handlerClasses = new ArrayList<>();
@@ -54,7 +55,7 @@ public final class BusBuilder {
   BusBuilder() {}
 
   private BusBuilder set(ConfigKey<?> key, Object value) {
-    values.put(key.name(), key.text(value));
+    overrides.set(key, value);
     return this;
   }
 
@@ -174,7 +175,7 @@ public final class BusBuilder {
 
   /** Sets any key by name; prefer the typed methods. */
   public BusBuilder property(String key, String value) {
-    values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    overrides.set(key, value);
     return this;
   }
 
@@ -339,7 +340,7 @@ public final class BusBuilder {
   }
 
   private FerryConfig layered() {
-    return baseConfig == null ? FerryConfig.of(values) : baseConfig.withOverrides(values);
+    return overrides.over(baseConfig);
   }
 
   private static Object instantiate(Class<?> type) {

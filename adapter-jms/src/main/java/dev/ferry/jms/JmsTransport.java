@@ -3,6 +3,7 @@ package dev.ferry.jms;
 import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.jms.internal.JmsConnection;
 import dev.ferry.jms.internal.JmsListener;
@@ -17,9 +18,7 @@ import dev.ferry.spi.TransportCapabilities;
 import dev.ferry.spi.TransportContext;
 import jakarta.jms.ConnectionFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -42,7 +41,7 @@ public final class JmsTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(JmsTransport.class);
   static final String NAME = "jms";
 
-  private final Map<String, String> values;
+  private final ConfigOverrides overrides;
   private final ConnectionFactory givenFactory;
   private JmsConnection connection;
   private HostExecutors executors;
@@ -50,8 +49,8 @@ public final class JmsTransport implements Transport {
   private int maxBodySize;
   private final List<JmsListener> listeners = new CopyOnWriteArrayList<>();
 
-  private JmsTransport(Map<String, String> values, ConnectionFactory factory) {
-    this.values = Map.copyOf(values);
+  private JmsTransport(ConfigOverrides overrides, ConnectionFactory factory) {
+    this.overrides = overrides;
     this.givenFactory = factory;
   }
 
@@ -61,7 +60,7 @@ public final class JmsTransport implements Transport {
 
   /** From configuration only (used by {@code ferry.transport=jms}). */
   static JmsTransport fromConfig() {
-    return new JmsTransport(Map.of(), null);
+    return new JmsTransport(new ConfigOverrides(), null);
   }
 
   @Override
@@ -77,7 +76,7 @@ public final class JmsTransport implements Transport {
 
   @Override
   public void start(TransportContext context) throws Exception {
-    FerryConfig config = context.config().withOverrides(values);
+    FerryConfig config = overrides.over(context.config());
     this.executors = context.executors();
     this.textMessages = config.require(JmsKeys.TEXT_MESSAGES);
     this.maxBodySize = config.require(JmsKeys.MAX_BODY_SIZE);
@@ -188,13 +187,13 @@ public final class JmsTransport implements Transport {
 
   /** Builds a {@link JmsTransport}; values set here win over configuration. */
   public static final class Builder {
-    private final Map<String, String> values = new HashMap<>();
+    private final ConfigOverrides overrides = new ConfigOverrides();
     private ConnectionFactory factory;
 
     private Builder() {}
 
     private Builder set(ConfigKey<?> key, Object value) {
-      values.put(key.name(), key.text(value));
+      overrides.set(key, value);
       return this;
     }
 
@@ -241,7 +240,7 @@ public final class JmsTransport implements Transport {
     }
 
     public JmsTransport build() {
-      return new JmsTransport(values, factory);
+      return new JmsTransport(overrides.copy(), factory);
     }
   }
 }

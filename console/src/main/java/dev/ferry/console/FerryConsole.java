@@ -3,6 +3,7 @@ package dev.ferry.console;
 import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.console.internal.ApiRoutes;
 import dev.ferry.console.internal.AuditTrail;
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +131,7 @@ public final class FerryConsole {
    */
   public static final class Builder {
     private final MessageBus bus;
-    private final Map<String, String> values = new HashMap<>();
+    private final ConfigOverrides overrides = new ConfigOverrides();
     private final Map<String, NativeDrain> drains = new LinkedHashMap<>();
     private FerryConfig config;
     private JdbiEnvelopeStore auditStore;
@@ -141,7 +141,7 @@ public final class FerryConsole {
     }
 
     private Builder set(ConfigKey<?> key, Object value) {
-      values.put(key.name(), key.text(value));
+      overrides.set(key, value);
       return this;
     }
 
@@ -183,7 +183,7 @@ public final class FerryConsole {
     }
 
     FerryConfig layered() {
-      return (config != null ? config : FerryConfig.fromEnvironment()).withOverrides(values);
+      return overrides.over(config);
     }
 
     public FerryConsole build() {

@@ -2,6 +2,7 @@ package dev.ferry.jdbi;
 
 import dev.ferry.ConfigurationException;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.jdbi.internal.ConnectionPools;
 import dev.ferry.jdbi.internal.Identifiers;
@@ -29,7 +30,7 @@ import org.jdbi.v3.core.Jdbi;
  * }</pre>
  */
 public final class JdbiEnvelopeStoreBuilder {
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final ConfigOverrides overrides = new ConfigOverrides();
   private FerryConfig config;
   private DataSource dataSource;
   private Jdbi jdbi;
@@ -39,14 +40,14 @@ public final class JdbiEnvelopeStoreBuilder {
   JdbiEnvelopeStoreBuilder() {}
 
   private JdbiEnvelopeStoreBuilder set(ConfigKey<?> key, Object value) {
-    values.put(key.name(), key.text(value));
+    overrides.set(key, value);
     return this;
   }
 
   /** A key's value: set here, else from the configuration, read once per {@link #build}. */
   private <T> T get(ConfigKey<T> key) {
     if (resolved == null) {
-      resolved = (config != null ? config : FerryConfig.fromEnvironment()).withOverrides(values);
+      resolved = overrides.over(config);
     }
     return resolved.get(key);
   }
@@ -226,7 +227,7 @@ public final class JdbiEnvelopeStoreBuilder {
 
   @Override
   public String toString() {
-    Map<String, String> shown = new LinkedHashMap<>(values);
+    Map<String, String> shown = new LinkedHashMap<>(overrides.values());
     shown.computeIfPresent(JdbiStoreKeys.PASSWORD.name(), (k, v) -> "****");
     shown.computeIfPresent(JdbiStoreKeys.JDBC_URL.name(), (k, v) -> ConnectionPools.redact(v));
     return "JdbiEnvelopeStoreBuilder" + shown;
