@@ -76,7 +76,12 @@ public final class ErrorPolicy {
     if (exceptionTypes.length == 0) {
       throw new IllegalArgumentException("Name at least one exception type (Throwable for all)");
     }
-    return new Builder(Arrays.asList(exceptionTypes));
+    // Read element by element: handing the generic array on would let it escape.
+    List<Class<? extends Throwable>> types = new ArrayList<>(exceptionTypes.length);
+    for (Class<? extends Throwable> type : exceptionTypes) {
+      types.add(type);
+    }
+    return new Builder(types);
   }
 
   /** 3 immediate retries, then dead letter: used when no policy matches. */

@@ -9,7 +9,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
+import java.util.Enumeration;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,12 @@ class JmsStoreOutageTest {
       c.start();
       Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
       try (QueueBrowser b = s.createBrowser(s.createQueue(queue))) {
-        return Collections.list(b.getEnumeration()).size();
+        Enumeration<?> messages = b.getEnumeration();
+        int count = 0;
+        for (; messages.hasMoreElements(); messages.nextElement()) {
+          count++;
+        }
+        return count;
       }
     }
   }

@@ -232,6 +232,7 @@ final class Pipeline implements DeliveryHandler {
    * when a handler failed (then nothing committed, and each goes on its own), or a {@link
    * Decision.RedeliverBatch} when the store failed.
    */
+  @SuppressWarnings("try") // the observers' scope is held around the attempt, never named in it
   private Object tryBatch(List<Readable> batch) {
     List<HandlerContext> contexts = new ArrayList<>(batch.size());
     BatchFailure[] failed = new BatchFailure[1];
@@ -311,6 +312,7 @@ final class Pipeline implements DeliveryHandler {
    * @param failedInBatch the failure of this message's attempt in a batch, which counts as its
    *     first attempt here, or null
    */
+  @SuppressWarnings("try") // the observers' scope is held around the attempt, never named in it
   private Decision handleWithPolicy(Readable r, Throwable failedInBatch) {
     Delivery d = r.delivery();
     Envelope e = d.envelope();
