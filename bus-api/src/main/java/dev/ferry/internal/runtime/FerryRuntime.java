@@ -98,7 +98,7 @@ public final class FerryRuntime implements MessageBus {
             new FailurePlan(
                 spec.errorPolicies(),
                 fallback,
-                FailurePlan.Redelivery.parse(spec.config().require(FerryKeys.REDELIVERY))),
+                FailurePlan.redelivery(spec.config().require(FerryKeys.REDELIVERY))),
             counters,
             observers,
             outbox,

@@ -405,7 +405,7 @@ final class Pipeline implements DeliveryHandler {
             e.messageType(),
             failedSoFar,
             failure.toString());
-        return Decision.requeue(Duration.ZERO, failedSoFar);
+        return Decision.requeue(step.delay(), failedSoFar);
       case SCHEDULE_RETRY:
         parts.counters.retries.increment();
         return scheduleRetry(r, failure, FailurePlan.delayOf(step), failedSoFar);
