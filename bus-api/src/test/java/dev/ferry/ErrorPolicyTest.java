@@ -255,14 +255,11 @@ class ErrorPolicyTest {
 
   @Test
   void requeueAfterDeliversAgainOnceTheDelayHasPassed() {
-    failing(
-        1,
-        new IllegalStateException("not yet"),
-        MessageBus.builder()
-            .onError(
-                ErrorPolicy.on(IllegalStateException.class)
-                    .thenRequeueAfter(Duration.ofMillis(400))
-                    .thenDeadLetter()));
+    ErrorPolicy requeueLater =
+        ErrorPolicy.on(IllegalStateException.class)
+            .thenRequeueAfter(Duration.ofMillis(400))
+            .thenDeadLetter();
+    failing(1, new IllegalStateException("not yet"), MessageBus.builder().onError(requeueLater));
     sendAndWait(bus, 1);
     assertThat(attempts).containsExactly(1, 2);
     assertThat(Duration.between(times.get(0), times.get(1)).toMillis()).isGreaterThanOrEqualTo(390);

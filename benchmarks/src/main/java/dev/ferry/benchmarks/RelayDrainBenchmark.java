@@ -50,14 +50,7 @@ final class RelayDrainBenchmark {
 
       // The same rows through the store, 1000 per transaction (unowned: for the relay).
       t0 = System.nanoTime();
-      for (int i = 0; i < rows; i += 1000) {
-        List<OutgoingEnvelope> batch = envelopes.subList(i, Math.min(rows, i + 1000));
-        filler.inTransaction(
-            uow -> {
-              filler.storeOutgoing(uow, batch, null, null);
-              return null;
-            });
-      }
+      storeUnowned(filler, envelopes);
       Result storedRun = StoreComparison.measured("store insert", rows, System.nanoTime() - t0);
       result.add(
           new StoreComparison(
@@ -75,14 +68,7 @@ final class RelayDrainBenchmark {
       for (boolean tuned : new boolean[] {false, true}) {
         store = db.store(schema, 10); // the bus closes the store it runs on
         if (tuned) {
-          for (int i = 0; i < rows; i += 1000) {
-            List<OutgoingEnvelope> batch = envelopes.subList(i, Math.min(rows, i + 1000));
-            filler.inTransaction(
-                uow -> {
-                  filler.storeOutgoing(uow, batch, null, null);
-                  return null;
-                });
-          }
+          storeUnowned(filler, envelopes);
         }
         vacuum(db, schema);
         NoopTransport transport = new NoopTransport();
@@ -131,6 +117,19 @@ final class RelayDrainBenchmark {
       db.dropSchema(schema);
     }
     return result;
+  }
+
+  /** Stores the rows through the store, 1000 per transaction, unowned: for the relay. */
+  private static void storeUnowned(JdbiEnvelopeStore store, List<OutgoingEnvelope> envelopes)
+      throws Exception {
+    for (int i = 0; i < envelopes.size(); i += 1000) {
+      List<OutgoingEnvelope> batch = envelopes.subList(i, Math.min(envelopes.size(), i + 1000));
+      store.inTransaction(
+          uow -> {
+            store.storeOutgoing(uow, batch, null, null);
+            return null;
+          });
+    }
   }
 
   private static void insertRaw(StoreDatabase db, String schema, List<OutgoingEnvelope> rows)

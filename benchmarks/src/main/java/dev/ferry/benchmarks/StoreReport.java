@@ -72,16 +72,7 @@ final class StoreReport {
           String.format(
               Locale.ROOT,
               "%s,\"%s\",%d,%s,%.1f,%.1f,%.3f,\"%s\",%s,\"%s\"%n",
-              r.pg(),
-              r.what(),
-              r.threads(),
-              r.unit(),
-              r.baselineRate(),
-              r.ferryRate(),
-              r.ratio(),
-              r.target(),
-              r.met(),
-              r.note()));
+              fields(r, r.note())));
       json.append(i == 0 ? "" : ",")
           .append(
               String.format(
@@ -89,20 +80,27 @@ final class StoreReport {
                   "{\"pg\":\"%s\",\"measurement\":\"%s\",\"threads\":%d,\"unit\":\"%s\","
                       + "\"baseline\":%.1f,\"ferry\":%.1f,\"ratio\":%.3f,\"target\":\"%s\","
                       + "\"met\":%s,\"note\":\"%s\"}",
-                  r.pg(),
-                  r.what(),
-                  r.threads(),
-                  r.unit(),
-                  r.baselineRate(),
-                  r.ferryRate(),
-                  r.ratio(),
-                  r.target(),
-                  r.met(),
-                  r.note().replace("\"", "'")));
+                  fields(r, r.note().replace("\"", "'"))));
     }
     json.append("]}\n");
     Files.writeString(out.resolve("store-results.csv"), csv);
     Files.writeString(out.resolve("store-results.json"), json);
     System.out.println("\nWrote " + out.resolve("store-results.csv") + " and store-results.json");
+  }
+
+  /** The columns of a row in the files' order, with its note as the format can hold it. */
+  private static Object[] fields(StoreComparison r, String note) {
+    return new Object[] {
+      r.pg(),
+      r.what(),
+      r.threads(),
+      r.unit(),
+      r.baselineRate(),
+      r.ferryRate(),
+      r.ratio(),
+      r.target(),
+      r.met(),
+      note
+    };
   }
 }
