@@ -283,11 +283,9 @@ public final class BusBuilder {
     return set(FerryKeys.LOCAL_QUEUE_CAPACITY, messages);
   }
 
-  /**
-   * {@code in-process}, {@code transport} or {@code schedule}; see {@code ferry.errors.redelivery}.
-   */
-  public BusBuilder redelivery(String mode) {
-    return set(FerryKeys.REDELIVERY, mode);
+  /** How retry steps of error policies are carried out; see {@code ferry.errors.redelivery}. */
+  public BusBuilder redelivery(Redelivery mode) {
+    return set(FerryKeys.REDELIVERY, Objects.requireNonNull(mode, "mode").configValue());
   }
 
   public BusBuilder nativeDeadLetter(boolean nativeDeadLetter) {

@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * What to do when a handler fails: a sequence of steps, one per failed attempt, ending in dead
- * letter (the default) or discard.
+ * letter (the default) or discard. Every operation has one name: {@link Builder#retry} first or
+ * later, {@code then...} for the others, and {@link Builder#thenDeadLetter()} or {@link
+ * Builder#thenDiscard()} at the end (alone, they act on the first failure).
  *
  * <pre>{@code
  * ErrorPolicy.on(SQLTransientException.class)
@@ -34,7 +36,11 @@ public final class ErrorPolicy {
     RETRY,
     /** Wait, then run the handler again on the same thread. */
     RETRY_AFTER,
-    /** Give the message back to the transport for redelivery. */
+    /**
+     * Give the message back to the transport, to be delivered again after the step's delay (at once
+     * when it is zero); the handling thread is not held, and the next delivery carries the failed
+     * attempts so far ({@link dev.ferry.spi.Decision.Requeue}).
+     */
     REQUEUE,
     /** Acknowledge it and send a copy that is delivered after a delay. */
     SCHEDULE_RETRY,
@@ -48,7 +54,8 @@ public final class ErrorPolicy {
    * One step of a policy.
    *
    * @param action what to do
-   * @param delay the wait for {@link Action#RETRY_AFTER} and {@link Action#SCHEDULE_RETRY}
+   * @param delay the wait for {@link Action#RETRY_AFTER}, {@link Action#REQUEUE} and {@link
+   *     Action#SCHEDULE_RETRY}
    * @param jitter whether the delay is randomised (exponential backoff)
    */
   public record Step(Action action, Duration delay, boolean jitter) {
@@ -76,7 +83,12 @@ public final class ErrorPolicy {
     if (exceptionTypes.length == 0) {
       throw new IllegalArgumentException("Name at least one exception type (Throwable for all)");
     }
-    return new Builder(Arrays.asList(exceptionTypes));
+    // Read element by element: handing the generic array on would let it escape.
+    List<Class<? extends Throwable>> types = new ArrayList<>(exceptionTypes.length);
+    for (Class<? extends Throwable> type : exceptionTypes) {
+      types.add(type);
+    }
+    return new Builder(types);
   }
 
   /** 3 immediate retries, then dead letter: used when no policy matches. */
@@ -157,11 +169,6 @@ public final class ErrorPolicy {
       return add(times, Action.RETRY, Duration.ZERO, false);
     }
 
-    /** Alias of {@link #retry(int)} that reads well after another step. */
-    public Builder thenRetry(int times) {
-      return retry(times);
-    }
-
     /** One in-process retry after each of the given delays. */
     public Builder thenRetryAfter(Duration... delays) {
       for (Duration d : delays) {
@@ -186,9 +193,25 @@ public final class ErrorPolicy {
       return this;
     }
 
-    /** Gives the message back to the transport for redelivery, {@code times} times. */
+    /**
+     * Gives the message back to the transport to be delivered again at once, {@code times} times.
+     * Where the broker counts deliveries, each counts as one.
+     */
     public Builder thenRequeue(int times) {
       return add(times, Action.REQUEUE, Duration.ZERO, false);
+    }
+
+    /**
+     * Gives the message back to the transport once per delay, to be delivered again when the delay
+     * has passed; the handling thread is not held meanwhile. JMS (Artemis) and Service Bus deliver
+     * it after the delay; a transport that cannot delay a redelivery (the Azure Functions trigger,
+     * whose host settles the message) delivers it again at once.
+     */
+    public Builder thenRequeueAfter(Duration... delays) {
+      for (Duration d : delays) {
+        add(1, Action.REQUEUE, positive(d), false);
+      }
+      return this;
     }
 
     /** After each delay, a copy is delivered again; the thread is not held while waiting. */
@@ -199,22 +222,14 @@ public final class ErrorPolicy {
       return this;
     }
 
+    /** Once the steps are used up (with none, on the first failure): dead letter. */
     public ErrorPolicy thenDeadLetter() {
       return new ErrorPolicy(this, Action.DEAD_LETTER);
     }
 
+    /** Once the steps are used up (with none, on the first failure): drop, logging the failure. */
     public ErrorPolicy thenDiscard() {
       return new ErrorPolicy(this, Action.DISCARD);
-    }
-
-    /** Dead-letter on the first failure. */
-    public ErrorPolicy deadLetter() {
-      return thenDeadLetter();
-    }
-
-    /** Discard on the first failure. */
-    public ErrorPolicy discard() {
-      return thenDiscard();
     }
 
     private Builder add(int times, Action action, Duration delay, boolean jitter) {
@@ -227,9 +242,10 @@ public final class ErrorPolicy {
       return this;
     }
 
+    /** A delay of zero is no delay: the steps without one (retry, thenRequeue) say that. */
     private static Duration positive(Duration d) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException("delay must be >= 0: " + d);
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("delay must be positive: " + d);
       }
       return d;
     }

@@ -1,18 +1,24 @@
 package dev.ferry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.conformance.TestMessages.Ping;
 import dev.ferry.conformance.TestMessages.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -191,7 +197,7 @@ class ErrorPolicyTest {
         2,
         new IllegalStateException("host must settle"),
         MessageBus.builder()
-            .redelivery("transport")
+            .redelivery(Redelivery.TRANSPORT)
             .onError(
                 ErrorPolicy.on(IllegalStateException.class)
                     .retry(1)
@@ -210,7 +216,7 @@ class ErrorPolicyTest {
         1,
         new IllegalStateException("later"),
         MessageBus.builder()
-            .redelivery("schedule")
+            .redelivery(Redelivery.SCHEDULE)
             .outboxPollInterval(Duration.ofMillis(50))
             .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter()));
     sendAndWait(bus, 1);
@@ -220,11 +226,93 @@ class ErrorPolicyTest {
   }
 
   @Test
-  void unknownRedeliveryModeFailsNamingTheKey() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> MessageBus.builder().redelivery("sometimes").build())
+  void unknownRedeliveryModeFailsNamingTheKeyAndTheModes() {
+    assertThatThrownBy(
+            () -> MessageBus.builder().property("ferry.errors.redelivery", "sometimes").build())
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("ferry.errors.redelivery");
+        .hasMessageContaining("ferry.errors.redelivery")
+        .hasMessageContaining("in-process, transport, schedule");
+  }
+
+  @Test
+  void configurationNamesTheRedeliveryModeAsTheBuilderDoes() {
+    // The string configuration supplies selects the same mode as the enum: schedule turns the
+    // immediate retry into a copy at least a second later.
+    failing(
+        1,
+        new IllegalStateException("later"),
+        MessageBus.builder()
+            .property("ferry.errors.redelivery", " Schedule ")
+            .outboxPollInterval(Duration.ofMillis(50))
+            .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter()));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2);
+    assertThat(Duration.between(times.get(0), times.get(1)).toMillis()).isGreaterThanOrEqualTo(990);
+    assertThat(Redelivery.values())
+        .extracting(Redelivery::configValue)
+        .containsExactly("in-process", "transport", "schedule");
+  }
+
+  @Test
+  void requeueAfterDeliversAgainOnceTheDelayHasPassed() {
+    ErrorPolicy requeueLater =
+        ErrorPolicy.on(IllegalStateException.class)
+            .thenRequeueAfter(Duration.ofMillis(400))
+            .thenDeadLetter();
+    failing(1, new IllegalStateException("not yet"), MessageBus.builder().onError(requeueLater));
+    sendAndWait(bus, 1);
+    assertThat(attempts).containsExactly(1, 2);
+    assertThat(Duration.between(times.get(0), times.get(1)).toMillis()).isGreaterThanOrEqualTo(390);
+    assertThat(bus.metrics().handled()).isEqualTo(1);
+  }
+
+  @Test
+  void requeueStepsCarryTheirDelay() {
+    ErrorPolicy policy =
+        ErrorPolicy.on(IllegalStateException.class)
+            .thenRequeue(1)
+            .thenRequeueAfter(Duration.ofSeconds(1), Duration.ofSeconds(5))
+            .thenDeadLetter();
+    assertThat(policy.steps())
+        .containsExactly(
+            new ErrorPolicy.Step(ErrorPolicy.Action.REQUEUE, Duration.ZERO, false),
+            new ErrorPolicy.Step(ErrorPolicy.Action.REQUEUE, Duration.ofSeconds(1), false),
+            new ErrorPolicy.Step(ErrorPolicy.Action.REQUEUE, Duration.ofSeconds(5), false));
+  }
+
+  @Test
+  void aDelayOfZeroIsRejectedWhereAStepIsADelay() {
+    ErrorPolicy.Builder b = ErrorPolicy.on(IllegalStateException.class);
+    Duration zero = Duration.ZERO;
+    Duration second = Duration.ofSeconds(1);
+    assertThatThrownBy(() -> b.thenRetryAfter(zero)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> b.thenRequeueAfter(zero)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> b.thenScheduleRetry(zero)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> b.thenBackoff(2, zero, second)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> b.thenBackoff(2, second, zero)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> b.thenRetryAfter(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(b.thenDeadLetter().steps()).isEmpty();
+  }
+
+  @Test
+  void everyOperationHasOneName() {
+    Set<String> operations =
+        Arrays.stream(ErrorPolicy.Builder.class.getMethods())
+            .filter(m -> m.getDeclaringClass() == ErrorPolicy.Builder.class)
+            .map(Method::getName)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(operations)
+        .containsExactly(
+            "forMessages",
+            "retry",
+            "thenBackoff",
+            "thenDeadLetter",
+            "thenDiscard",
+            "thenRequeue",
+            "thenRequeueAfter",
+            "thenRetryAfter",
+            "thenScheduleRetry");
   }
 
   @Test
@@ -232,7 +320,7 @@ class ErrorPolicyTest {
     failing(
         100,
         new IllegalArgumentException("bad data"),
-        MessageBus.builder().onError(ErrorPolicy.on(IllegalArgumentException.class).discard()));
+        MessageBus.builder().onError(ErrorPolicy.on(IllegalArgumentException.class).thenDiscard()));
     sendAndWait(bus, 1);
     assertThat(attempts).containsExactly(1);
     assertThat(bus.metrics().discarded()).isEqualTo(1);
@@ -244,7 +332,7 @@ class ErrorPolicyTest {
     failing(
         100,
         new UncheckedIOException(new IOException("disk")),
-        MessageBus.builder().onError(ErrorPolicy.on(IOException.class).discard()));
+        MessageBus.builder().onError(ErrorPolicy.on(IOException.class).thenDiscard()));
     sendAndWait(bus, 1);
     assertThat(bus.metrics().discarded()).isEqualTo(1);
   }
@@ -256,7 +344,7 @@ class ErrorPolicyTest {
         new IllegalStateException("x"),
         MessageBus.builder()
             .onError(ErrorPolicy.on(RuntimeException.class).retry(5).thenDeadLetter())
-            .onError(ErrorPolicy.on(RuntimeException.class).forMessages(Ping.class).discard()));
+            .onError(ErrorPolicy.on(RuntimeException.class).forMessages(Ping.class).thenDiscard()));
     sendAndWait(bus, 1);
     assertThat(attempts).containsExactly(1);
     assertThat(bus.metrics().discarded()).isEqualTo(1);
@@ -268,7 +356,7 @@ class ErrorPolicyTest {
     bus =
         MessageBus.builder()
             .localBroker(UUID.randomUUID().toString())
-            .onError(ErrorPolicy.on(RuntimeException.class).forMessages(Ping.class).discard())
+            .onError(ErrorPolicy.on(RuntimeException.class).forMessages(Ping.class).thenDiscard())
             .handle(
                 Work.class,
                 (m, ctx) -> {
@@ -288,7 +376,7 @@ class ErrorPolicyTest {
         new IllegalStateException("x"),
         MessageBus.builder()
             .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter())
-            .onError(ErrorPolicy.on(RuntimeException.class).discard()));
+            .onError(ErrorPolicy.on(RuntimeException.class).thenDiscard()));
     sendAndWait(bus, 1);
     assertThat(attempts).containsExactly(1, 2);
     assertThat(bus.metrics().deadLettered()).isEqualTo(1);

@@ -36,6 +36,7 @@ class StartOrderTest {
     }
   }
 
+  @SuppressWarnings("try") // what is tested is what starting the container does
   @Test
   void theBusStartsWithTheApplicationAfterItsObservers() {
     EVENTS.clear();

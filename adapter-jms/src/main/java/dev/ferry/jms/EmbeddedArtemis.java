@@ -131,9 +131,22 @@ public final class EmbeddedArtemis implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the broker as {@link #stop()} does; a failure to stop is thrown unchecked, so that a
+   * try-with-resources block over the broker does not have to handle {@link InterruptedException}.
+   */
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while stopping the embedded broker", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("The embedded broker did not stop", e);
+    }
   }
 
   private static void parseInto(ConfigurationImpl c, String coreElements) throws Exception {

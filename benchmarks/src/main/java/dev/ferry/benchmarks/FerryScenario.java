@@ -70,6 +70,7 @@ final class FerryScenario implements Scenario {
     return b;
   }
 
+  @SuppressWarnings("try") // the receiving bus only has to be open while the run sends
   @Override
   public Result run(int messages, int rate) throws Exception {
     String queue = "queue:bench.ferry." + name.replaceAll("[^a-z0-9]+", "-") + "." + (++run);

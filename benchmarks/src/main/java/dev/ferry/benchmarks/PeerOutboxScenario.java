@@ -10,6 +10,7 @@ import com.gruelbox.transactionoutbox.TransactionOutbox;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -148,7 +149,7 @@ final class PeerOutboxScenario implements Scenario {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws JMSException {
     connection.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.ferry.benchmarks;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -131,7 +132,7 @@ final class RawJmsScenario implements Scenario {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws JMSException {
     connection.close();
   }
 }

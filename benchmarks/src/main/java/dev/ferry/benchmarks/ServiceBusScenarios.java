@@ -8,6 +8,7 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.ferry.servicebus.ServiceBusTransport;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import jakarta.jms.JMSException;
 import java.nio.ByteBuffer;
 
 /**
@@ -51,7 +52,7 @@ final class ServiceBusScenarios {
       }
 
       @Override
-      public void close() throws Exception {
+      public void close() throws JMSException {
         s.close();
         sb.close();
       }

@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  *       must then be the container's, so that its connections are enlisted.
  * </ul>
  *
+ * <p>A transaction the store can neither join nor see the end of (one Spring manages on the thread)
+ * is refused: a send there fails rather than commit the message on its own.
+ *
  * <p>Handlers of durable endpoints can take a {@link Handle} parameter: it is the handle of their
  * unit of work, so their writes commit or roll back with the inbox record and their cascades.
  *

@@ -60,7 +60,7 @@ class UnstorableInputTest {
             .store(store)
             .messageTypes(OrderPlaced.class)
             .route(OrderPlaced.class, "queue:" + unique + ".orders")
-            .onError(ErrorPolicy.on(IllegalStateException.class).deadLetter())
+            .onError(ErrorPolicy.on(IllegalStateException.class).thenDeadLetter())
             .handle(
                 OrderPlaced.class,
                 (m, ctx) -> {

@@ -1,15 +1,21 @@
 package dev.ferry.internal.runtime;
 
+import dev.ferry.ConfigurationException;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.ErrorPolicy.Action;
 import dev.ferry.ErrorPolicy.Step;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.NoHandlerException;
+import dev.ferry.Redelivery;
 import dev.ferry.UnknownMessageTypeException;
+import dev.ferry.config.FerryKeys;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /** Chooses the error policy for a failure and the step for a failed attempt. */
 final class FailurePlan {
@@ -19,26 +25,27 @@ final class FailurePlan {
               MalformedMessageException.class,
               UnknownMessageTypeException.class,
               NoHandlerException.class)
-          .deadLetter();
+          .thenDeadLetter();
 
-  /** How retry steps are carried out; see {@code ferry.errors.redelivery}. */
-  enum Redelivery {
-    IN_PROCESS,
-    TRANSPORT,
-    SCHEDULE;
-
-    static Redelivery parse(String text) {
-      return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "in-process" -> IN_PROCESS;
-        case "transport" -> TRANSPORT;
-        case "schedule" -> SCHEDULE;
-        default ->
-            throw new dev.ferry.ConfigurationException(
-                "ferry.errors.redelivery must be in-process, transport or schedule, not '"
-                    + text
-                    + "'");
-      };
+  /**
+   * The mode a value of {@code ferry.errors.redelivery} names, by {@link Redelivery#configValue}.
+   */
+  static Redelivery redelivery(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    for (Redelivery mode : Redelivery.values()) {
+      if (mode.configValue().equals(value)) {
+        return mode;
+      }
     }
+    throw new ConfigurationException(
+        FerryKeys.REDELIVERY.name()
+            + " must be one of "
+            + Arrays.stream(Redelivery.values())
+                .map(Redelivery::configValue)
+                .collect(Collectors.joining(", "))
+            + ", not '"
+            + text
+            + "'");
   }
 
   private final Redelivery redelivery;

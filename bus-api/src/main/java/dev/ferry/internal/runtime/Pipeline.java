@@ -259,6 +259,7 @@ final class Pipeline implements DeliveryHandler {
    * when a handler failed (then nothing committed, and each goes on its own), or a {@link
    * Decision.RedeliverBatch} when the store failed.
    */
+  @SuppressWarnings("try") // the observers' scope is held around the attempt, never named in it
   private Object tryBatch(List<Readable> batch) {
     List<HandlerContext> contexts = new ArrayList<>(batch.size());
     BatchFailure[] failed = new BatchFailure[1];
@@ -338,6 +339,7 @@ final class Pipeline implements DeliveryHandler {
    * @param failedInBatch the failure of this message's attempt in a batch, which counts as its
    *     first attempt here, or null
    */
+  @SuppressWarnings("try") // the observers' scope is held around the attempt, never named in it
   private Decision handleWithPolicy(Readable r, Throwable failedInBatch) {
     Delivery d = r.delivery();
     Envelope e = d.envelope();
@@ -430,7 +432,7 @@ final class Pipeline implements DeliveryHandler {
             e.messageType(),
             failedSoFar,
             failure.toString());
-        return Decision.requeue(Duration.ZERO, failedSoFar);
+        return Decision.requeue(step.delay(), failedSoFar);
       case SCHEDULE_RETRY:
         parts.counters.retries.increment();
         return scheduleRetry(r, failure, FailurePlan.delayOf(step), failedSoFar);

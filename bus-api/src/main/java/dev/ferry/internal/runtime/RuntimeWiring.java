@@ -61,7 +61,7 @@ public final class RuntimeWiring {
             new FailurePlan(
                 spec.errorPolicies(),
                 fallback,
-                FailurePlan.Redelivery.parse(spec.config().require(FerryKeys.REDELIVERY))),
+                FailurePlan.redelivery(spec.config().require(FerryKeys.REDELIVERY))),
             counters,
             observers,
             outbox,

@@ -6,6 +6,7 @@ import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.ErrorPolicy.Action;
+import dev.ferry.Redelivery;
 import dev.ferry.spi.Delivery;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ class FailurePlanTest {
 
   @Test
   void inProcessRetriesRunInOneDeliveryThenEachRequeueIsADelivery() {
-    FailurePlan plan = new FailurePlan(List.of(policy), policy, FailurePlan.Redelivery.IN_PROCESS);
+    FailurePlan plan = new FailurePlan(List.of(policy), policy, Redelivery.IN_PROCESS);
     assertThat(deliveries(plan, true))
         .containsExactly(
             List.of(Action.RETRY, Action.RETRY, Action.RETRY, Action.REQUEUE),
@@ -67,7 +68,7 @@ class FailurePlanTest {
 
   @Test
   void withRedeliveryByTheTransportEveryStepIsADeliveryAndNoneIsSkipped() {
-    FailurePlan plan = new FailurePlan(List.of(policy), policy, FailurePlan.Redelivery.TRANSPORT);
+    FailurePlan plan = new FailurePlan(List.of(policy), policy, Redelivery.TRANSPORT);
     List<List<Action>> expected =
         List.of(
             List.of(Action.REQUEUE),

@@ -23,7 +23,7 @@ final class JmsMatrixTransport implements MatrixTransport {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (broker != null) {
       broker.close();
     }

@@ -21,5 +21,5 @@ public interface MatrixTransport extends AutoCloseable {
   Map<String, String> start(List<Address> entities) throws Exception;
 
   @Override
-  default void close() throws Exception {}
+  default void close() {}
 }

@@ -97,7 +97,7 @@ final class ArtemisNode implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.close();
   }
 

@@ -142,9 +142,15 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Kills the process as {@link #kill9()} does; interrupted, it keeps the flag and throws. */
   @Override
-  public void close() throws InterruptedException {
-    kill9();
+  public void close() {
+    try {
+      kill9();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(name + ": interrupted while waiting for it to die", e);
+    }
   }
 
   private static void sleep(long millis) {

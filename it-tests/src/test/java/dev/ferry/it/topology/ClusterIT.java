@@ -88,7 +88,7 @@ class ClusterIT {
               shareBeforeKill = effects.perNode("job");
               victim.kill9();
               victimRowsAtKill = leasedBy(workerSchema, victim.name());
-              victimsLink.close();
+              victimsLink.cut();
             }
             long wait = t0 + (long) (i + 1) * 1_000_000_000L / PER_SECOND - System.nanoTime();
             if (wait > 0) {

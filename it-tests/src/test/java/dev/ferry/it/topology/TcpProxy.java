@@ -78,10 +78,15 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  @Override
-  public void close() {
+  /** Stops accepting and closes every connection: to the node, the broker is gone. */
+  void cut() {
     closeQuietly(server);
     sockets.forEach(TcpProxy::closeQuietly);
+  }
+
+  @Override
+  public void close() {
+    cut();
   }
 
   private static void closeQuietly(AutoCloseable c) {

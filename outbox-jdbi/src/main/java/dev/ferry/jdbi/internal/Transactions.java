@@ -25,13 +25,15 @@ public final class Transactions {
 
   private final Jdbi jdbi;
   private final JtaBridge jta;
+  private final ForeignTransactions foreign;
   private final String where;
   private final Db db;
   private final ThreadLocal<Binding> bound = new ThreadLocal<>();
 
-  private Transactions(Jdbi jdbi, JtaBridge jta, String where, Db db) {
+  private Transactions(Jdbi jdbi, JtaBridge jta, ForeignTransactions foreign, String where, Db db) {
     this.jdbi = jdbi;
     this.jta = jta;
+    this.foreign = foreign;
     this.where = where;
     this.db = db;
   }
@@ -52,7 +54,7 @@ public final class Transactions {
     if (jta != null && installJtaHandler) {
       jdbi.setTransactionHandler(jta.transactionHandler());
     }
-    return new Transactions(jdbi, jta, where, db);
+    return new Transactions(jdbi, jta, ForeignTransactions.detect(), where, db);
   }
 
   /**
@@ -73,19 +75,30 @@ public final class Transactions {
     return jta != null;
   }
 
-  /** The caller's transaction this store can join on this thread, if any. */
+  /**
+   * The caller's transaction this store can join on this thread, if any: a bound handle in a
+   * transaction (begun through JDBI or with auto-commit off), or the thread's JTA transaction.
+   * Empty means the caller has no transaction, and work runs in one of the store's own; a
+   * transaction the store can neither join nor see the end of (a Spring-managed one) fails instead,
+   * since work committed on its own would not follow it.
+   */
   public Optional<JdbiUnitOfWork> current() {
     Binding b = bound.get();
     if (b != null && !b.handle.isClosed() && b.handle.isInTransaction()) {
       return Optional.of(b.uow);
     }
     if (jta != null) {
+      Optional<JdbiUnitOfWork> joined;
       try {
-        return jta.current(this, jdbi);
+        joined = jta.current(this, jdbi);
       } catch (JdbiException e) {
         throw failure("join the JTA transaction", e);
       }
+      if (joined.isPresent()) {
+        return joined;
+      }
     }
+    foreign.refuseIfActive(where);
     return Optional.empty();
   }
 

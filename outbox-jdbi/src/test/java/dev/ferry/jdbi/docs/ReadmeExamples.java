@@ -57,6 +57,7 @@ final class ReadmeExamples {
     // end::one-transaction[]
   }
 
+  @SuppressWarnings("try") // the binding is used by its extent: sends inside it join the handle
   static void ownHandle(Jdbi myJdbi, JdbiEnvelopeStore store, MessageBus bus, UUID id) {
     // tag::bind[]
     myJdbi.useTransaction(

@@ -8,6 +8,7 @@ import dev.ferry.jdbi.JdbiStoreKeys;
 import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.jms.JmsKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -112,7 +113,7 @@ final class Infrastructure implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     if (dataSource != null) {
       dataSource.close();
     }
