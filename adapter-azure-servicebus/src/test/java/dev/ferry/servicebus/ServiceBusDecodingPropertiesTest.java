@@ -13,7 +13,8 @@ import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
 import dev.ferry.conformance.PipelineCapture;
 import dev.ferry.conformance.TestMessages.Work;
-import dev.ferry.servicebus.internal.ServiceBusListener;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.servicebus.internal.ServiceBusWireFormat;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
 import dev.ferry.spi.Decision;
@@ -188,7 +189,8 @@ class ServiceBusDecodingPropertiesTest {
     assertThat(received).as("received").isNotNull();
 
     Delivery delivery =
-        ServiceBusListener.read(received, Address.parse("servicebus:queue:" + QUEUE));
+        new ServiceBusDecoder(Address.parse("servicebus:queue:" + QUEUE), Integer.MAX_VALUE)
+            .decode(InboundMessage.of(received));
     List<Decision> decisions = Settlements.decide(pipeline(), List.of(delivery));
     assertThat(decisions).hasSize(1);
     Decision d = decisions.get(0);

@@ -45,18 +45,21 @@ public final class FunctionsWorker implements AutoCloseable {
   private final InvocationSends sends;
   private final Duration flushTimeout;
   private final boolean nativeDeadLetter;
+  private final int maxBodySize;
 
   private FunctionsWorker(
       MessageBus bus,
       FunctionsTransport transport,
       InvocationSends sends,
       Duration flushTimeout,
-      boolean nativeDeadLetter) {
+      boolean nativeDeadLetter,
+      int maxBodySize) {
     this.bus = bus;
     this.transport = transport;
     this.sends = sends;
     this.flushTimeout = flushTimeout;
     this.nativeDeadLetter = nativeDeadLetter;
+    this.maxBodySize = maxBodySize;
   }
 
   public static Builder builder() {
@@ -106,6 +109,11 @@ public final class FunctionsWorker implements AutoCloseable {
 
   boolean nativeDeadLetter() {
     return nativeDeadLetter;
+  }
+
+  /** The receive limit of the triggers ({@code ferry.servicebus.max-body-size}). */
+  int maxBodySize() {
+    return maxBodySize;
   }
 
   /** Whether the sending transport failed to start, so that this worker can send nothing. */
@@ -190,6 +198,14 @@ public final class FunctionsWorker implements AutoCloseable {
       return set(FunctionsKeys.FLUSH_TIMEOUT, timeout);
     }
 
+    /**
+     * Largest body a trigger hands to the handlers ({@code ferry.servicebus.max-body-size}, the
+     * Service Bus transport's key); a larger one becomes a dead letter.
+     */
+    public Builder maxBodySize(int bytes) {
+      return set(ServiceBusKeys.MAX_BODY_SIZE, bytes);
+    }
+
     public Builder connectionSetting(String appSetting) {
       return set(FunctionsKeys.CONNECTION_SETTING, appSetting);
     }
@@ -206,6 +222,11 @@ public final class FunctionsWorker implements AutoCloseable {
         checkConnection(settings);
       }
       Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
+      int maxBodySize = settings.require(ServiceBusKeys.MAX_BODY_SIZE);
+      if (maxBodySize < 1) {
+        throw new ConfigurationException(
+            ServiceBusKeys.MAX_BODY_SIZE.name() + " must be >= 1, was " + maxBodySize);
+      }
       Transport sending =
           transport != null
               ? transport
@@ -229,7 +250,8 @@ public final class FunctionsWorker implements AutoCloseable {
             functions,
             sends,
             flushTimeout,
-            settings.require(FerryKeys.NATIVE_DEAD_LETTER));
+            settings.require(FerryKeys.NATIVE_DEAD_LETTER),
+            maxBodySize);
       } catch (RuntimeException e) {
         // The bus closes what it started; what failed before that is closed here.
         if (store == null && chosen != null) {

@@ -5,6 +5,8 @@ import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.functions.internal.InvocationListener;
 import dev.ferry.servicebus.ReceivedMessage;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.support.NativeSettlement;
@@ -118,12 +120,14 @@ public final class ServiceBusTrigger {
               + w.transport().entities()
               + ". Check the trigger's queue or subscription name and the handlers' routing.");
     }
+    ServiceBusDecoder decoder = new ServiceBusDecoder(entity, w.maxBodySize());
     List<Delivery> deliveries = new ArrayList<>(messages.size());
     for (ReceivedMessage m : messages) {
-      if (meantForAnotherSubscription(m)) {
+      InboundMessage inbound = InboundMessage.of(m);
+      if (decoder.isForAnotherSubscription(inbound)) {
         continue; // a retry or replay copy for another subscriber: complete it unhandled
       }
-      deliveries.add(delivery(m));
+      deliveries.add(decoder.decode(inbound));
     }
     if (deliveries.isEmpty()) {
       return;
@@ -227,24 +231,6 @@ public final class ServiceBusTrigger {
     @Override
     public boolean hasNativeDeadLetter() {
       return true;
-    }
-  }
-
-  private boolean meantForAnotherSubscription(ReceivedMessage m) {
-    if (entity.kind() != Address.Kind.SUBSCRIPTION) {
-      return false;
-    }
-    String target = m.targetSubscription();
-    return target != null && !target.equalsIgnoreCase(entity.subscription());
-  }
-
-  private Delivery delivery(ReceivedMessage m) {
-    int count = m.deliveriesOfThisCopy();
-    try {
-      return new Delivery(m.envelope(), entity, count);
-    } catch (RuntimeException e) {
-      // Garbled properties: keep what identifies it; the pipeline dead-letters it with the reason.
-      return new Delivery(m.bestEffortEnvelope(), entity, count, e.getMessage());
     }
   }
 
