@@ -46,6 +46,8 @@ public final class FunctionsWorker implements AutoCloseable {
   private final Duration flushTimeout;
   private final boolean nativeDeadLetter;
   private final int maxBodySize;
+  private final Duration storeOutageHold;
+  private volatile boolean closing;
 
   private FunctionsWorker(
       MessageBus bus,
@@ -53,13 +55,15 @@ public final class FunctionsWorker implements AutoCloseable {
       InvocationSends sends,
       Duration flushTimeout,
       boolean nativeDeadLetter,
-      int maxBodySize) {
+      int maxBodySize,
+      Duration storeOutageHold) {
     this.bus = bus;
     this.transport = transport;
     this.sends = sends;
     this.flushTimeout = flushTimeout;
     this.nativeDeadLetter = nativeDeadLetter;
     this.maxBodySize = maxBodySize;
+    this.storeOutageHold = storeOutageHold;
   }
 
   public static Builder builder() {
@@ -111,6 +115,16 @@ public final class FunctionsWorker implements AutoCloseable {
     return nativeDeadLetter;
   }
 
+  /** How long an invocation holds its messages while the store does not answer. */
+  Duration storeOutageHold() {
+    return storeOutageHold;
+  }
+
+  /** Whether the worker is closing: held invocations give their messages back. */
+  boolean closing() {
+    return closing;
+  }
+
   /** The receive limit of the triggers ({@code ferry.servicebus.max-body-size}). */
   int maxBodySize() {
     return maxBodySize;
@@ -154,6 +168,7 @@ public final class FunctionsWorker implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     bus.close();
   }
 
@@ -206,6 +221,10 @@ public final class FunctionsWorker implements AutoCloseable {
       return set(ServiceBusKeys.MAX_BODY_SIZE, bytes);
     }
 
+    public Builder storeOutageHold(Duration hold) {
+      return set(FunctionsKeys.STORE_OUTAGE_HOLD, hold);
+    }
+
     public Builder connectionSetting(String appSetting) {
       return set(FunctionsKeys.CONNECTION_SETTING, appSetting);
     }
@@ -223,6 +242,11 @@ public final class FunctionsWorker implements AutoCloseable {
       }
       Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
       int maxBodySize = settings.require(ServiceBusKeys.MAX_BODY_SIZE);
+      Duration storeOutageHold = settings.require(FunctionsKeys.STORE_OUTAGE_HOLD);
+      if (storeOutageHold.isNegative()) {
+        throw new ConfigurationException(
+            FunctionsKeys.STORE_OUTAGE_HOLD.name() + " must not be negative: " + storeOutageHold);
+      }
       if (maxBodySize < 1) {
         throw new ConfigurationException(
             ServiceBusKeys.MAX_BODY_SIZE.name() + " must be >= 1, was " + maxBodySize);
@@ -251,7 +275,8 @@ public final class FunctionsWorker implements AutoCloseable {
             sends,
             flushTimeout,
             settings.require(FerryKeys.NATIVE_DEAD_LETTER),
-            maxBodySize);
+            maxBodySize,
+            storeOutageHold);
       } catch (RuntimeException e) {
         // The bus closes what it started; what failed before that is closed here.
         if (store == null && chosen != null) {

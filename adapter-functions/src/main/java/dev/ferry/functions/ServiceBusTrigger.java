@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * duplicate, expired, stored as a dead letter, or a retry copy was scheduled) and throws {@link
  * RedeliveryRequestedException} when Service Bus should deliver it again (an error policy's retry
  * with {@code ferry.errors.redelivery=transport}, the default in Functions, or a store that is
- * down). Before it returns or throws, what the handlers sent is flushed to the broker.
+ * still down after {@code ferry.functions.store-outage-hold}: until then the invocation holds its
+ * messages, so that an outage costs them no delivery). Before it returns or throws, what the
+ * handlers sent is flushed to the broker.
  */
 public final class ServiceBusTrigger {
   private static final Logger log = LoggerFactory.getLogger(ServiceBusTrigger.class);
@@ -135,7 +137,8 @@ public final class ServiceBusTrigger {
     HostSettlement settlement = new HostSettlement(context);
     w.beginInvocation();
     try {
-      List<Decision> decisions = Settlements.decide(listener::handle, deliveries);
+      List<Decision> decisions =
+          listener.decide(deliveries, () -> !w.closing(), w.storeOutageHold());
       Settlements.settle(deliveries, deliveries, decisions, settlement);
     } catch (Exception e) {
       settlement.redeliver(
