@@ -6,12 +6,20 @@ import static org.awaitility.Awaitility.await;
 import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import com.azure.messaging.servicebus.models.DeadLetterOptions;
+import dev.ferry.Address;
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterQuery;
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
 import dev.ferry.conformance.TestMessages.Ping;
+import dev.ferry.internal.memory.InMemoryEnvelopeStore;
+import dev.ferry.servicebus.internal.ServiceBusWireFormat;
+import dev.ferry.servicebus.testing.MessageSnapshot;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +56,7 @@ class ServiceBusReceiveDecodingTest {
             .queue("decode.sequence")
             .queue("decode.value")
             .queue("decode.content-type")
+            .queue("decode.drain")
             .start();
   }
 
@@ -142,6 +151,56 @@ class ServiceBusReceiveDecodingTest {
         .isInstanceOfSatisfying(AmqpValue.class, v -> assertThat(v.getValue()).isEqualTo(value));
     assertThat(handled).isEmpty();
     awaitEmpty("decode.value");
+  }
+
+  @Test
+  void aSequenceBodyInTheNativeDeadLetterQueueIsDrainedWithItsContentKept() throws Exception {
+    List<Object> sequence = List.of("one", 2L, List.of(3, "four"));
+    send(
+        "decode.drain",
+        new ServiceBusMessage(AmqpMessageBody.fromSequence(sequence))
+            .setSubject(PING)
+            .setMessageId("sequence-2"));
+    try (ServiceBusReceiverClient receiver =
+        new ServiceBusClientBuilder()
+            .connectionString(serviceBus.connectionString())
+            .receiver()
+            .queueName("decode.drain")
+            .disableAutoComplete()
+            .buildClient()) {
+      while (serviceBus.deadLetters("decode.drain").isEmpty()) {
+        for (ServiceBusReceivedMessage m : receiver.receiveMessages(1, Duration.ofSeconds(2))) {
+          receiver.deadLetter(m, new DeadLetterOptions().setDeadLetterReason("foreign-format"));
+        }
+      }
+    }
+    InMemoryEnvelopeStore store = DeadLetterDrainTest.memoryStore();
+    try (DeadLetterDrain drain = DeadLetterDrainTest.drain(serviceBus, store)) {
+      assertThat(drain.drain(Address.queue("decode.drain"))).isEqualTo(1);
+    }
+    DeadLetter dead = store.deadLetters(DeadLetterQuery.all()).get(0);
+    assertThat(dead.reason()).isEqualTo("foreign-format");
+    assertThat(dead.envelope().id()).isEqualTo("sequence-2");
+    assertThat(dead.envelope().headers()).containsEntry("ferry-amqp-body", "amqp-sequence");
+    assertThat(decodeSection(dead.envelope().body()))
+        .isInstanceOfSatisfying(
+            AmqpSequence.class, s -> assertThat(s.getValue()).isEqualTo(sequence));
+    assertThat(serviceBus.deadLetters("decode.drain")).isEmpty();
+
+    // A replay sends the body back as the sequence it was.
+    try (ServiceBusSenderClient sender =
+        new ServiceBusClientBuilder()
+            .connectionString(serviceBus.connectionString())
+            .sender()
+            .queueName("decode.drain")
+            .buildClient()) {
+      sender.sendMessage(
+          ServiceBusWireFormat.toMessage(dead.envelope(), null, null, java.time.Instant.now()));
+    }
+    MessageSnapshot replayed = serviceBus.entity("decode.drain").messages().get(0);
+    assertThat(replayed.bodyValue()).isEqualTo(sequence);
+    assertThat(replayed.body()).isNull();
+    assertThat(replayed.applicationProperties()).doesNotContainKey("ferryh_ferry-amqp-body");
   }
 
   @Test

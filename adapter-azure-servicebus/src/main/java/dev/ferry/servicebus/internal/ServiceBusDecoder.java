@@ -51,7 +51,8 @@ import org.apache.qpid.proton.message.Message;
  * never lost: the envelope's body is the AMQP 1.0 encoding of the body section as received
  * (descriptor included), and header {@value #AMQP_BODY_HEADER} says which section it was ({@value
  * #AMQP_VALUE} or {@value #AMQP_SEQUENCE}); the delivery is malformed, so it is dead-lettered with
- * that body and never handled.
+ * that body and never handled. {@link ServiceBusWireFormat#toMessage} sends such a body back as the
+ * section it was, so that a replay restores the original.
  *
  * <p><b>Size</b>: a body over the receive limit ({@code ferry.servicebus.max-body-size}) is an
  * {@linkplain Delivery#oversize oversize} delivery: the envelope keeps the body's first bytes up to

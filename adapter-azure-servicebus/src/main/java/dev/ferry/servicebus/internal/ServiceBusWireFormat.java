@@ -1,5 +1,6 @@
 package dev.ferry.servicebus.internal;
 
+import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.ferry.DeadLetters;
@@ -12,6 +13,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
+import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.message.Message;
 
 /**
  * The envelope on Service Bus, as {@code docs/wire-format.md} describes it: id, type, content type,
@@ -70,7 +74,11 @@ public final class ServiceBusWireFormat {
    */
   public static ServiceBusMessage toMessage(
       Envelope e, String defaultSessionId, String target, Instant now) {
-    ServiceBusMessage m = new ServiceBusMessage(BinaryData.fromBytes(e.body()));
+    AmqpMessageBody kept = keptSection(e);
+    ServiceBusMessage m =
+        kept != null
+            ? new ServiceBusMessage(kept)
+            : new ServiceBusMessage(BinaryData.fromBytes(e.body()));
     String messageId = brokerMessageId(e);
     m.setMessageId(messageId);
     Map<String, Object> p = m.getApplicationProperties();
@@ -119,7 +127,9 @@ public final class ServiceBusWireFormat {
     put(p, TRACE_PARENT, e.traceParent());
     put(p, TRACE_STATE, e.traceState());
     for (var h : e.headers().entrySet()) {
-      p.put(HEADER_PREFIX + h.getKey(), h.getValue());
+      if (kept == null || !h.getKey().equals(ServiceBusDecoder.AMQP_BODY_HEADER)) {
+        p.put(HEADER_PREFIX + h.getKey(), h.getValue());
+      }
     }
     if (target != null) {
       p.put(TARGET, target);
@@ -151,6 +161,33 @@ public final class ServiceBusWireFormat {
     } catch (NoSuchAlgorithmException ex) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
     }
+  }
+
+  /**
+   * The AMQP value or sequence section a dead letter kept ({@link ServiceBusDecoder}), so that a
+   * replay sends the body as it was received; null for any other envelope, and for a kept body that
+   * no longer decodes (an operator edited it), which is then sent as Data.
+   */
+  private static AmqpMessageBody keptSection(Envelope e) {
+    String section = e.headers().get(ServiceBusDecoder.AMQP_BODY_HEADER);
+    if (section == null || e.body() == null) {
+      return null;
+    }
+    try {
+      Message decoded = Message.Factory.create();
+      decoded.decode(e.body(), 0, e.body().length);
+      if (ServiceBusDecoder.AMQP_SEQUENCE.equals(section)
+          && decoded.getBody() instanceof AmqpSequence sequence) {
+        return AmqpMessageBody.fromSequence(sequence.getValue());
+      }
+      if (ServiceBusDecoder.AMQP_VALUE.equals(section)
+          && decoded.getBody() instanceof AmqpValue value) {
+        return AmqpMessageBody.fromValue(value.getValue());
+      }
+    } catch (RuntimeException ex) {
+      // not the encoding the decoder kept: send the bytes as they are
+    }
+    return null;
   }
 
   private static void put(Map<String, Object> p, String name, Object value) {
