@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
  * every failed reconnect, and a namespace that is away for a while would flood the log.
  */
 final class ErrorLogThrottle {
+  // Under the listener's name: what operators filter and alert on for a listener.
   private static final Logger log = LoggerFactory.getLogger(ServiceBusListener.class);
   private static final long INTERVAL_NANOS = 30_000_000_000L;
 

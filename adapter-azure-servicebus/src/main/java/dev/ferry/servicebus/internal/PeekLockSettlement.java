@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * that moves the delivery base along, so that it does not count as an attempt.
  */
 final class PeekLockSettlement implements NativeSettlement<ServiceBusReceivedMessageContext> {
+  // Under the listener's name: what operators filter and alert on for a listener.
   private static final Logger log = LoggerFactory.getLogger(ServiceBusListener.class);
 
   /** Longest pause before abandoning after the runtime's own failure (the store is down, say). */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * whose link went away with the connection.
  */
 final class SettleWatchdog {
+  // Under the listener's name: what operators filter and alert on for a listener.
   private static final Logger log = LoggerFactory.getLogger(ServiceBusListener.class);
 
   private final Address source;
