@@ -11,8 +11,9 @@ import dev.ferry.FerryException;
 import dev.ferry.config.ConfigKey;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.servicebus.internal.Entities;
+import dev.ferry.servicebus.internal.InboundMessage;
 import dev.ferry.servicebus.internal.ServiceBusClients;
-import dev.ferry.servicebus.internal.ServiceBusWireFormat;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.spi.EnvelopeStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,10 +150,11 @@ public final class DeadLetterDrain implements AutoCloseable {
   static DeadLetter deadLetter(ServiceBusReceivedMessage m, String endpoint, Instant now) {
     Envelope envelope;
     String unreadable = null;
+    InboundMessage inbound = InboundMessage.of(m);
     try {
-      envelope = ServiceBusWireFormat.fromMessage(m);
+      envelope = ServiceBusDecoder.envelope(inbound);
     } catch (RuntimeException e) {
-      envelope = ServiceBusWireFormat.bestEffort(m);
+      envelope = ServiceBusDecoder.bestEffort(inbound);
       unreadable = e.getMessage();
     }
     String reason = m.getDeadLetterReason();

@@ -2,7 +2,8 @@ package dev.ferry.servicebus;
 
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
-import dev.ferry.servicebus.internal.ServiceBusWireFormat;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import java.time.Instant;
 import java.util.Map;
 
@@ -40,34 +41,14 @@ public record ReceivedMessage(
   }
 
   /**
-   * The envelope. Missing fields stay null (the pipeline dead-letters what it cannot handle).
+   * The envelope, read by the same decoder as a message Ferry's own listener receives. Missing
+   * fields stay null (the pipeline dead-letters what it cannot handle).
    *
-   * @throws MalformedMessageException when a property holds a value that cannot be read
+   * @throws MalformedMessageException when a property holds a value that cannot be read, or the
+   *     message has neither a MessageId nor a SequenceNumber
    */
   public Envelope envelope() {
-    return ServiceBusWireFormat.fromReceived(this);
-  }
-
-  /** What can be read when {@link #envelope()} fails: the id, type and body. */
-  public Envelope bestEffortEnvelope() {
-    return ServiceBusWireFormat.bestEffort(this);
-  }
-
-  /**
-   * Deliveries of this copy so far, 1-based: the broker's count, minus the deliveries before the
-   * last abandon that carried Ferry's attempt count in the message.
-   */
-  public int deliveriesOfThisCopy() {
-    return ServiceBusWireFormat.deliveryCount(deliveryCount, applicationProperties);
-  }
-
-  /** The subscription a copy meant for one subscriber names (a retry or replay), or null. */
-  public String targetSubscription() {
-    try {
-      return ServiceBusWireFormat.target(applicationProperties);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return ServiceBusDecoder.envelope(InboundMessage.of(this));
   }
 
   @Override

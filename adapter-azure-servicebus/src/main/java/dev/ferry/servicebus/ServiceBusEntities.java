@@ -1,6 +1,5 @@
 package dev.ferry.servicebus;
 
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import dev.ferry.Address;
 import dev.ferry.FerryException;
 import dev.ferry.config.FerryConfig;
@@ -49,19 +48,7 @@ public final class ServiceBusEntities {
         if (a.kind() == Address.Kind.TOPIC) {
           continue; // checked through its subscriptions
         }
-        try (ServiceBusReceiverClient peeker = clients.receiver(a, false)) {
-          peeker.peekMessage();
-        } catch (RuntimeException e) {
-          if (!ServiceBusClients.isNotFound(e)) {
-            throw new FerryException(
-                "Cannot reach Service Bus ("
-                    + clients.description()
-                    + ") to check "
-                    + describe(a)
-                    + ": "
-                    + e.getClass().getSimpleName(),
-                e);
-          }
+        if (!clients.exists(a)) {
           missing.add(a);
         }
       }

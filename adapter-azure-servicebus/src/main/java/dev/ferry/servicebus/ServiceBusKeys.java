@@ -52,6 +52,17 @@ public final class ServiceBusKeys {
               + " refused at send with MessageTooLargeException.",
           "maxMessageBytes");
 
+  public static final ConfigKey<Integer> MAX_BODY_SIZE =
+      ConfigKey.of(
+          "ferry.servicebus.max-body-size",
+          INT,
+          "10485760",
+          "Largest body in bytes a listener or a Functions trigger takes (10 MiB by default). A"
+              + " larger message is not handled: it becomes a dead letter (reason"
+              + " message-too-large) that keeps its first bytes up to this limit and its size in"
+              + " header ferry-original-body-size.",
+          "maxBodySize");
+
   public static final ConfigKey<Integer> PREFETCH =
       ConfigKey.of(
           "ferry.servicebus.prefetch",
@@ -136,6 +147,7 @@ public final class ServiceBusKeys {
         NAMESPACE,
         MANAGED_IDENTITY_CLIENT_ID,
         MAX_MESSAGE_BYTES,
+        MAX_BODY_SIZE,
         PREFETCH,
         MAX_LOCK_RENEWAL,
         SESSION_ENTITIES,

@@ -156,7 +156,8 @@ public final class ServiceBusTransport implements Transport {
             positive(config, ServiceBusKeys.SESSION_IDLE_TIMEOUT),
             context.config().require(FerryKeys.SHUTDOWN_TIMEOUT),
             positive(config, ServiceBusKeys.TRY_TIMEOUT)
-                .multipliedBy(atLeast(config, ServiceBusKeys.MAX_RETRIES, 0) + 2L));
+                .multipliedBy(atLeast(config, ServiceBusKeys.MAX_RETRIES, 0) + 2L),
+            atLeast(config, ServiceBusKeys.MAX_BODY_SIZE, 1));
     this.timer = context.executors().scheduler();
     watcher =
         new EntityWatcher(
@@ -323,6 +324,11 @@ public final class ServiceBusTransport implements Transport {
 
     public Builder maxMessageBytes(int bytes) {
       return set(ServiceBusKeys.MAX_MESSAGE_BYTES, bytes);
+    }
+
+    /** Largest body a listener takes; a larger one becomes a dead letter. */
+    public Builder maxBodySize(int bytes) {
+      return set(ServiceBusKeys.MAX_BODY_SIZE, bytes);
     }
 
     public Builder prefetch(int messages) {

@@ -3,8 +3,12 @@ package dev.ferry.servicebus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
+import dev.ferry.spi.Delivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,8 +52,8 @@ class ReceivedMessageTest {
     assertThat(e.attempts()).isEqualTo(2);
     assertThat(e.tenant()).isEqualTo("acme");
     assertThat(e.headers()).containsEntry("region", "eu").containsEntry("ferry-group", "s-1");
-    assertThat(m.deliveriesOfThisCopy()).isEqualTo(3);
-    assertThat(m.targetSubscription()).isNull();
+    assertThat(decode(m).deliveryCount()).isEqualTo(3);
+    assertThat(ServiceBusDecoder.target(m.applicationProperties())).isNull();
   }
 
   @Test
@@ -61,8 +65,8 @@ class ReceivedMessageTest {
     ReceivedMessage m =
         new ReceivedMessage(null, "m-1~1", 5, "t", null, null, null, null, p, null, 0);
     assertThat(m.envelope().id()).isEqualTo("m-1");
-    assertThat(m.deliveriesOfThisCopy()).isEqualTo(3);
-    assertThat(m.targetSubscription()).isEqualTo("billing");
+    assertThat(decode(m).deliveryCount()).isEqualTo(3);
+    assertThat(ServiceBusDecoder.target(m.applicationProperties())).isEqualTo("billing");
   }
 
   @Test
@@ -83,9 +87,16 @@ class ReceivedMessageTest {
     assertThatThrownBy(m::envelope)
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("cloudEvents_attempts");
-    Envelope best = m.bestEffortEnvelope();
+    Delivery delivery = decode(m);
+    assertThat(delivery.malformed()).contains("cloudEvents_attempts");
+    Envelope best = delivery.envelope();
     assertThat(best.id()).isEqualTo("servicebus-sequence-7");
     assertThat(best.messageType()).isEqualTo("t");
     assertThat(new String(best.body(), StandardCharsets.UTF_8)).isEqualTo("x");
+  }
+
+  private static Delivery decode(ReceivedMessage m) {
+    return new ServiceBusDecoder(Address.parse("servicebus:queue:q"), Integer.MAX_VALUE)
+        .decode(InboundMessage.of(m));
   }
 }

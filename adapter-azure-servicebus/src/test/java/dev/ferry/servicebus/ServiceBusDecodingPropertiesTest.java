@@ -2,6 +2,7 @@ package dev.ferry.servicebus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
@@ -13,7 +14,8 @@ import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
 import dev.ferry.conformance.PipelineCapture;
 import dev.ferry.conformance.TestMessages.Work;
-import dev.ferry.servicebus.internal.ServiceBusListener;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.servicebus.internal.ServiceBusWireFormat;
 import dev.ferry.servicebus.testing.ServiceBusTestDouble;
 import dev.ferry.spi.Decision;
@@ -35,6 +37,9 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
+import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.message.Message;
 
 /**
  * Envelope decoding on Service Bus, for any input: messages sent with the real SDK through the AMQP
@@ -188,7 +193,8 @@ class ServiceBusDecodingPropertiesTest {
     assertThat(received).as("received").isNotNull();
 
     Delivery delivery =
-        ServiceBusListener.read(received, Address.parse("servicebus:queue:" + QUEUE));
+        new ServiceBusDecoder(Address.parse("servicebus:queue:" + QUEUE), Integer.MAX_VALUE)
+            .decode(InboundMessage.of(received));
     List<Decision> decisions = Settlements.decide(pipeline(), List.of(delivery));
     assertThat(decisions).hasSize(1);
     Decision d = decisions.get(0);
@@ -203,5 +209,70 @@ class ServiceBusDecodingPropertiesTest {
               c.check("Complete").percentage(p -> p > 10);
               c.check("DeadLetter").percentage(p -> p > 10);
             });
+  }
+
+  /** AMQP values as foreign senders put them in a body: scalars, lists and maps of them. */
+  @Provide
+  Arbitrary<Object> amqpValues() {
+    Arbitrary<Object> scalars =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(20).map(v -> (Object) v),
+            Arbitraries.longs().map(v -> (Object) v),
+            Arbitraries.integers().map(v -> (Object) v),
+            Arbitraries.doubles().map(v -> (Object) v),
+            Arbitraries.of(true, false).map(v -> (Object) v));
+    Arbitrary<Object> lists = scalars.list().ofMaxSize(5).map(v -> (Object) v);
+    Arbitrary<Object> maps =
+        Arbitraries.maps(Arbitraries.strings().ofMaxLength(8), scalars)
+            .ofMaxSize(4)
+            .map(v -> (Object) v);
+    return Arbitraries.oneOf(scalars, lists, maps);
+  }
+
+  @Property(tries = 500)
+  void anyAmqpValueOrSequenceBodyIsReadOrKeptWhole(
+      @ForAll("amqpValues") Object value, @ForAll boolean asSequence) {
+    List<Object> sequence = value instanceof List<?> l ? List.copyOf(l) : List.of(value);
+    ServiceBusMessage m =
+        new ServiceBusMessage(
+            asSequence ? AmqpMessageBody.fromSequence(sequence) : AmqpMessageBody.fromValue(value));
+    m.setMessageId(UUID.randomUUID().toString());
+    m.setSubject("ferry.test.work.v1");
+    sender.sendMessage(m);
+    ServiceBusReceivedMessage received = null;
+    for (int i = 0; i < 5 && received == null; i++) {
+      for (ServiceBusReceivedMessage r : receiver.receiveMessages(1, Duration.ofSeconds(5))) {
+        received = r;
+        receiver.complete(r);
+      }
+    }
+    assertThat(received).as("received").isNotNull();
+
+    Delivery delivery =
+        new ServiceBusDecoder(Address.parse("servicebus:queue:" + QUEUE), Integer.MAX_VALUE)
+            .decode(InboundMessage.of(received));
+    byte[] body = delivery.envelope().body();
+    if (!asSequence && value instanceof String text) {
+      assertThat(delivery.malformed()).isNull();
+      assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(text);
+    } else {
+      // Not a body Ferry reads: dead-lettered, never handled, with the section kept whole.
+      assertThat(delivery.malformed()).isNotNull();
+      assertThat(delivery.envelope().headers())
+          .containsEntry(
+              ServiceBusDecoder.AMQP_BODY_HEADER,
+              asSequence ? ServiceBusDecoder.AMQP_SEQUENCE : ServiceBusDecoder.AMQP_VALUE);
+      Message section = Message.Factory.create();
+      section.decode(body, 0, body.length);
+      AmqpMessageBody got = received.getRawAmqpMessage().getBody();
+      if (asSequence) {
+        assertThat(((AmqpSequence) section.getBody()).getValue()).isEqualTo(got.getSequence());
+      } else {
+        assertThat(((AmqpValue) section.getBody()).getValue()).isEqualTo(got.getValue());
+      }
+    }
+    List<Decision> decisions = Settlements.decide(pipeline(), List.of(delivery));
+    assertThat(decisions.get(0).acknowledges()).isTrue();
+    Statistics.label("body").collect(asSequence ? "sequence" : value.getClass().getSimpleName());
   }
 }

@@ -8,7 +8,8 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.servicebus.internal.ServiceBusWireFormat;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.servicebus.testing.EntitySettings;
 import dev.ferry.servicebus.testing.MessageSnapshot;
 import dev.ferry.servicebus.testing.MessageState;
@@ -134,8 +135,8 @@ class ServiceBusWireFormatTest {
 
     ServiceBusReceivedMessage received = receive("wire.all", 1).get(0);
     assertThat(received.getReplyTo()).isEqualTo("servicebus:queue:ferry.replies.node-7");
-    assertThat(ServiceBusWireFormat.fromMessage(received)).isEqualTo(e);
-    assertThat(ServiceBusWireFormat.deliveryCount(received)).isEqualTo(1);
+    assertThat(ServiceBusDecoder.envelope(InboundMessage.of(received))).isEqualTo(e);
+    assertThat(InboundMessage.of(received).deliveryCount()).isEqualTo(1);
   }
 
   @Test
@@ -145,7 +146,7 @@ class ServiceBusWireFormatTest {
     send(Address.queue("wire.few"), a, b);
     List<ServiceBusReceivedMessage> got = receive("wire.few", 2);
     assertThat(got).extracting(ServiceBusReceivedMessage::getMessageId).containsExactly("a", "b");
-    Envelope readA = ServiceBusWireFormat.fromMessage(got.get(0));
+    Envelope readA = ServiceBusDecoder.envelope(InboundMessage.of(got.get(0)));
     assertThat(readA.body()).containsExactly(1);
     assertThat(readA.correlationId()).isNull();
     assertThat(readA.headers()).isEmpty();
@@ -162,7 +163,8 @@ class ServiceBusWireFormatTest {
     assertThat(m.applicationProperties())
         .containsEntry("cloudEvents_id", "order-42-placed")
         .containsEntry("cloudEvents_attempts", 3);
-    assertThat(ServiceBusWireFormat.fromMessage(receive("wire.retry", 1).get(0))).isEqualTo(retry);
+    assertThat(ServiceBusDecoder.envelope(InboundMessage.of(receive("wire.retry", 1).get(0))))
+        .isEqualTo(retry);
   }
 
   @Test
@@ -172,7 +174,7 @@ class ServiceBusWireFormatTest {
     send(Address.queue("wire.long"), longId);
     ServiceBusReceivedMessage m = receive("wire.long", 1).get(0);
     assertThat(m.getMessageId()).startsWith("sha256-").hasSizeLessThanOrEqualTo(128);
-    assertThat(ServiceBusWireFormat.fromMessage(m).id()).isEqualTo("x".repeat(200));
+    assertThat(ServiceBusDecoder.envelope(InboundMessage.of(m)).id()).isEqualTo("x".repeat(200));
   }
 
   @Test

@@ -25,6 +25,20 @@ public final class FunctionsKeys {
               + " broker. What is still unsent then stays in the outbox for the sweeper function.",
           "flushTimeout");
 
+  public static final ConfigKey<Duration> STORE_OUTAGE_HOLD =
+      ConfigKey.of(
+          "ferry.functions.store-outage-hold",
+          DURATION,
+          "4m",
+          "How long an invocation holds its messages while Ferry's store does not answer, asking"
+              + " again every half second, before it throws for redelivery. The host renews the"
+              + " messages' locks meanwhile, and a held message costs no delivery, so an outage"
+              + " shorter than this moves no healthy message towards MaxDeliveryCount. Keep it"
+              + " below host.json's functionTimeout (5 minutes by default on the Consumption plan)"
+              + " and the trigger's maxAutoLockRenewalDuration (5 minutes by default); 0s throws"
+              + " at once.",
+          "storeOutageHold");
+
   public static final ConfigKey<String> CONNECTION_SETTING =
       ConfigKey.of(
           "ferry.functions.connection-setting",
@@ -38,6 +52,6 @@ public final class FunctionsKeys {
 
   /** Every key of this module, in reference order. */
   public static List<ConfigKey<?>> all() {
-    return List.of(FLUSH_TIMEOUT, CONNECTION_SETTING);
+    return List.of(FLUSH_TIMEOUT, STORE_OUTAGE_HOLD, CONNECTION_SETTING);
   }
 }

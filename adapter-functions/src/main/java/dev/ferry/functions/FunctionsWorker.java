@@ -45,18 +45,25 @@ public final class FunctionsWorker implements AutoCloseable {
   private final InvocationSends sends;
   private final Duration flushTimeout;
   private final boolean nativeDeadLetter;
+  private final int maxBodySize;
+  private final Duration storeOutageHold;
+  private volatile boolean closing;
 
   private FunctionsWorker(
       MessageBus bus,
       FunctionsTransport transport,
       InvocationSends sends,
       Duration flushTimeout,
-      boolean nativeDeadLetter) {
+      boolean nativeDeadLetter,
+      int maxBodySize,
+      Duration storeOutageHold) {
     this.bus = bus;
     this.transport = transport;
     this.sends = sends;
     this.flushTimeout = flushTimeout;
     this.nativeDeadLetter = nativeDeadLetter;
+    this.maxBodySize = maxBodySize;
+    this.storeOutageHold = storeOutageHold;
   }
 
   public static Builder builder() {
@@ -108,6 +115,21 @@ public final class FunctionsWorker implements AutoCloseable {
     return nativeDeadLetter;
   }
 
+  /** How long an invocation holds its messages while the store does not answer. */
+  Duration storeOutageHold() {
+    return storeOutageHold;
+  }
+
+  /** Whether the worker is closing: held invocations give their messages back. */
+  boolean closing() {
+    return closing;
+  }
+
+  /** The receive limit of the triggers ({@code ferry.servicebus.max-body-size}). */
+  int maxBodySize() {
+    return maxBodySize;
+  }
+
   /** Whether the sending transport failed to start, so that this worker can send nothing. */
   boolean broken() {
     return transport.startFailure() != null;
@@ -146,6 +168,7 @@ public final class FunctionsWorker implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     bus.close();
   }
 
@@ -190,6 +213,18 @@ public final class FunctionsWorker implements AutoCloseable {
       return set(FunctionsKeys.FLUSH_TIMEOUT, timeout);
     }
 
+    /**
+     * Largest body a trigger hands to the handlers ({@code ferry.servicebus.max-body-size}, the
+     * Service Bus transport's key); a larger one becomes a dead letter.
+     */
+    public Builder maxBodySize(int bytes) {
+      return set(ServiceBusKeys.MAX_BODY_SIZE, bytes);
+    }
+
+    public Builder storeOutageHold(Duration hold) {
+      return set(FunctionsKeys.STORE_OUTAGE_HOLD, hold);
+    }
+
     public Builder connectionSetting(String appSetting) {
       return set(FunctionsKeys.CONNECTION_SETTING, appSetting);
     }
@@ -206,6 +241,16 @@ public final class FunctionsWorker implements AutoCloseable {
         checkConnection(settings);
       }
       Duration flushTimeout = settings.require(FunctionsKeys.FLUSH_TIMEOUT);
+      int maxBodySize = settings.require(ServiceBusKeys.MAX_BODY_SIZE);
+      Duration storeOutageHold = settings.require(FunctionsKeys.STORE_OUTAGE_HOLD);
+      if (storeOutageHold.isNegative()) {
+        throw new ConfigurationException(
+            FunctionsKeys.STORE_OUTAGE_HOLD.name() + " must not be negative: " + storeOutageHold);
+      }
+      if (maxBodySize < 1) {
+        throw new ConfigurationException(
+            ServiceBusKeys.MAX_BODY_SIZE.name() + " must be >= 1, was " + maxBodySize);
+      }
       Transport sending =
           transport != null
               ? transport
@@ -229,7 +274,9 @@ public final class FunctionsWorker implements AutoCloseable {
             functions,
             sends,
             flushTimeout,
-            settings.require(FerryKeys.NATIVE_DEAD_LETTER));
+            settings.require(FerryKeys.NATIVE_DEAD_LETTER),
+            maxBodySize,
+            storeOutageHold);
       } catch (RuntimeException e) {
         // The bus closes what it started; what failed before that is closed here.
         if (store == null && chosen != null) {

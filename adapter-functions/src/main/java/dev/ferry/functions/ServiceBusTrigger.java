@@ -5,6 +5,8 @@ import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.functions.internal.InvocationListener;
 import dev.ferry.servicebus.ReceivedMessage;
+import dev.ferry.servicebus.internal.InboundMessage;
+import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.support.NativeSettlement;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * duplicate, expired, stored as a dead letter, or a retry copy was scheduled) and throws {@link
  * RedeliveryRequestedException} when Service Bus should deliver it again (an error policy's retry
  * with {@code ferry.errors.redelivery=transport}, the default in Functions, or a store that is
- * down). Before it returns or throws, what the handlers sent is flushed to the broker.
+ * still down after {@code ferry.functions.store-outage-hold}: until then the invocation holds its
+ * messages, so that an outage costs them no delivery). Before it returns or throws, what the
+ * handlers sent is flushed to the broker.
  */
 public final class ServiceBusTrigger {
   private static final Logger log = LoggerFactory.getLogger(ServiceBusTrigger.class);
@@ -118,12 +122,14 @@ public final class ServiceBusTrigger {
               + w.transport().entities()
               + ". Check the trigger's queue or subscription name and the handlers' routing.");
     }
+    ServiceBusDecoder decoder = new ServiceBusDecoder(entity, w.maxBodySize());
     List<Delivery> deliveries = new ArrayList<>(messages.size());
     for (ReceivedMessage m : messages) {
-      if (meantForAnotherSubscription(m)) {
+      InboundMessage inbound = InboundMessage.of(m);
+      if (decoder.isForAnotherSubscription(inbound)) {
         continue; // a retry or replay copy for another subscriber: complete it unhandled
       }
-      deliveries.add(delivery(m));
+      deliveries.add(decoder.decode(inbound));
     }
     if (deliveries.isEmpty()) {
       return;
@@ -131,7 +137,8 @@ public final class ServiceBusTrigger {
     HostSettlement settlement = new HostSettlement(context);
     w.beginInvocation();
     try {
-      List<Decision> decisions = Settlements.decide(listener::handle, deliveries);
+      List<Decision> decisions =
+          listener.decide(deliveries, () -> !w.closing(), w.storeOutageHold());
       Settlements.settle(deliveries, deliveries, decisions, settlement);
     } catch (Exception e) {
       settlement.redeliver(
@@ -227,24 +234,6 @@ public final class ServiceBusTrigger {
     @Override
     public boolean hasNativeDeadLetter() {
       return true;
-    }
-  }
-
-  private boolean meantForAnotherSubscription(ReceivedMessage m) {
-    if (entity.kind() != Address.Kind.SUBSCRIPTION) {
-      return false;
-    }
-    String target = m.targetSubscription();
-    return target != null && !target.equalsIgnoreCase(entity.subscription());
-  }
-
-  private Delivery delivery(ReceivedMessage m) {
-    int count = m.deliveriesOfThisCopy();
-    try {
-      return new Delivery(m.envelope(), entity, count);
-    } catch (RuntimeException e) {
-      // Garbled properties: keep what identifies it; the pipeline dead-letters it with the reason.
-      return new Delivery(m.bestEffortEnvelope(), entity, count, e.getMessage());
     }
   }
 

@@ -16,6 +16,10 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +30,46 @@ import org.junit.jupiter.api.io.TempDir;
 class OutagesTest {
 
   @Test
-  void anInvocationFailsWhileTheDatabaseIsDownAndTheRedeliveryIsHandledOnce(@TempDir Path data)
+  void anInvocationHoldsItsMessageThroughAStoreOutageOfTensOfSecondsAndCostsNoDelivery(
+      @TempDir Path data) throws Exception {
+    Assumptions.assumeTrue(
+        System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
+    int port = freePort();
+    EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
+    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+    ExecutorService host = Executors.newSingleThreadExecutor();
+    try (FunctionApp app =
+        new FunctionApp(
+            url,
+            "postgres",
+            "",
+            "held",
+            Map.of(
+                "ferry.store.connection-timeout", "500ms",
+                "ferry.functions.store-outage-hold", "90s"))) {
+      invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()); // the worker is up
+
+      pg.close();
+      Future<?> invocation =
+          host.submit(() -> invokeShip("p-2", parcel("p-2", 1), 1, ferryProperties()));
+      Thread.sleep(20_000);
+      // Held, not thrown: a throw would be an abandon, one of MaxDeliveryCount deliveries.
+      assertThat(invocation).isNotDone();
+
+      pg = PostgresExtension.startEmbedded(data, port);
+      invocation.get(60, TimeUnit.SECONDS); // returns: the host completes the first delivery
+
+      assertThat(app.shipments("p-2")).isEqualTo(1);
+      assertThat(app.serviceBus.entity("parcel-shipped/subscriptions/tracking").activeCount())
+          .isEqualTo(2);
+    } finally {
+      host.shutdownNow();
+      pg.close();
+    }
+  }
+
+  @Test
+  void pastTheHoldAnInvocationFailsAndTheRedeliveryIsHandledOnce(@TempDir Path data)
       throws Exception {
     Assumptions.assumeTrue(
         System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
@@ -35,7 +78,13 @@ class OutagesTest {
     String url = "jdbc:postgresql://localhost:" + port + "/postgres";
     try (FunctionApp app =
         new FunctionApp(
-            url, "postgres", "", "outage", Map.of("ferry.store.connection-timeout", "500ms"))) {
+            url,
+            "postgres",
+            "",
+            "outage",
+            Map.of(
+                "ferry.store.connection-timeout", "500ms",
+                "ferry.functions.store-outage-hold", "2s"))) {
       invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()); // the worker is up
 
       pg.close();

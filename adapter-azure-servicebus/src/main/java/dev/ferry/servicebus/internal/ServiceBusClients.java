@@ -305,6 +305,33 @@ public final class ServiceBusClients implements AutoCloseable {
     return r.disableAutoComplete().maxAutoLockRenewDuration(Duration.ZERO).buildClient();
   }
 
+  /**
+   * Whether an entity exists, by a peek of it. Throws when Service Bus cannot be reached, with the
+   * failure's kind only (its text may quote the endpoint's settings).
+   *
+   * @throws dev.ferry.FerryException when Service Bus cannot be reached or answers otherwise
+   */
+  public boolean exists(Address a) {
+    try (ServiceBusReceiverClient peeker = receiver(a, false)) {
+      peeker.peekMessage();
+      return true;
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return false;
+      }
+      throw new dev.ferry.FerryException(
+          "Cannot reach Service Bus ("
+              + description()
+              + ") to check entity '"
+              + Entities.path(a)
+              + "' ("
+              + a
+              + "): "
+              + e.getClass().getSimpleName(),
+          e);
+    }
+  }
+
   /** Whether a failure says that the entity does not exist. */
   public static boolean isNotFound(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {

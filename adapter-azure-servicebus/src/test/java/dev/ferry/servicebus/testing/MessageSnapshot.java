@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param subject the subject (AMQP subject, Service Bus label), or null
  * @param contentType the content type, or null
  * @param body the bytes of a Data body (what the SDK sends), or null for other body types
- * @param bodyValue the value of an AmqpValue body, or null
+ * @param bodyValue the value of an AmqpValue body, the list of an AmqpSequence body, or null
  * @param applicationProperties the application properties, including dead-letter reason and
  *     description once dead-lettered
  * @param messageAnnotations the message annotations the sender set (broker annotations excluded)

@@ -41,6 +41,8 @@ final class Snapshots {
       System.arraycopy(binary.getArray(), binary.getArrayOffset(), body, 0, body.length);
     } else if (section instanceof AmqpValue value) {
       bodyValue = value.getValue();
+    } else if (section instanceof org.apache.qpid.proton.amqp.messaging.AmqpSequence sequence) {
+      bodyValue = sequence.getValue();
     }
     Map<String, Object> annotations = new HashMap<>();
     MessageAnnotations sent = message.getMessageAnnotations();

@@ -5,12 +5,15 @@ import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;
+import dev.ferry.spi.support.Settlements;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A listener that receives nothing itself: the Functions host hands each trigger's messages to
- * {@link #handle}. Pausing cannot hold the host back, so back pressure shows instead as a failing
+ * {@link #decide}. Pausing cannot hold the host back, so back pressure shows instead as a failing
  * send in the handler, which the error policy retries.
  */
 public final class InvocationListener implements Listener {
@@ -30,9 +33,15 @@ public final class InvocationListener implements Listener {
     return source;
   }
 
-  /** Runs the pipeline: one decision per delivery. */
-  public List<Decision> handle(List<Delivery> deliveries) {
-    return handler.handle(deliveries);
+  /**
+   * Runs the pipeline: one decision per delivery. While the runtime's store does not answer, the
+   * deliveries are held (the host renews their locks) for at most {@code maxHold}, or until {@code
+   * keepHolding} turns false, and then decided again: a redelivery would cost each message one of
+   * Service Bus' MaxDeliveryCount deliveries.
+   */
+  public List<Decision> decide(
+      List<Delivery> deliveries, BooleanSupplier keepHolding, Duration maxHold) {
+    return Settlements.decideHolding(handler, deliveries, keepHolding, maxHold);
   }
 
   @Override

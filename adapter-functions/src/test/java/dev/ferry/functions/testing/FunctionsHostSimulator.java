@@ -134,8 +134,15 @@ public final class FunctionsHostSimulator implements AutoCloseable {
   private void invokeOne(
       Class<?> type, Method method, String name, ServiceBusReceivedMessageContext context) {
     ServiceBusReceivedMessage m = context.getMessage();
-    Throwable failure =
-        invoke(type, method, name, TriggerMetadata.of(m), payload(method, List.of(m), false));
+    Object payload;
+    Throwable failure;
+    try {
+      payload = payload(method, List.of(m), false);
+      failure = invoke(type, method, name, TriggerMetadata.of(m), payload);
+    } catch (RuntimeException e) {
+      // The host cannot bind the payload (an AMQP sequence body, say): the invocation fails.
+      failure = e;
+    }
     invocations.add(
         new Invocation(name, List.of(m.getMessageId()), (int) m.getDeliveryCount() + 1, failure));
     if (failure == null) {
