@@ -50,9 +50,10 @@ import org.apache.qpid.proton.message.Message;
  * bytes. Any other AmqpValue, and an AmqpSequence, is not a body Ferry reads, but its content is
  * never lost: the envelope's body is the AMQP 1.0 encoding of the body section as received
  * (descriptor included), and header {@value #AMQP_BODY_HEADER} says which section it was ({@value
- * #AMQP_VALUE} or {@value #AMQP_SEQUENCE}); the delivery is malformed, so it is dead-lettered with
- * that body and never handled. {@link ServiceBusWireFormat#toMessage} sends such a body back as the
- * section it was, so that a replay restores the original.
+ * #AMQP_VALUE} or {@value #AMQP_SEQUENCE}), so the pipeline dead-letters it with {@link
+ * Reasons#UNSUPPORTED_BODY} and that body, and never handles it. {@link
+ * ServiceBusWireFormat#toMessage} sends such a body back as the section it was, so that a replay
+ * restores the original.
  *
  * <p><b>Size</b>: a body over the receive limit ({@code ferry.servicebus.max-body-size}) is an
  * {@linkplain Delivery#oversize oversize} delivery: the envelope keeps the body's first bytes up to
@@ -61,14 +62,17 @@ import org.apache.qpid.proton.message.Message;
  */
 public final class ServiceBusDecoder {
 
-  /** The header that says a body is the AMQP encoding of a body section Ferry does not read. */
-  public static final String AMQP_BODY_HEADER = "ferry-amqp-body";
+  /**
+   * The header that says a body is the AMQP encoding of a body section Ferry does not read: the
+   * readers' {@link Reasons#ORIGINAL_BODY_KIND_HEADER}.
+   */
+  public static final String AMQP_BODY_HEADER = Reasons.ORIGINAL_BODY_KIND_HEADER;
 
   /** {@value #AMQP_BODY_HEADER} of an AmqpValue body section (other than a string or binary). */
-  public static final String AMQP_VALUE = "amqp-value";
+  public static final String AMQP_VALUE = "amqp-value; amqp";
 
   /** {@value #AMQP_BODY_HEADER} of an AmqpSequence body section. */
-  public static final String AMQP_SEQUENCE = "amqp-sequence";
+  public static final String AMQP_SEQUENCE = "amqp-sequence; amqp";
 
   private final Address source;
   private final int maxBodySize;
@@ -122,18 +126,6 @@ public final class ServiceBusDecoder {
                   .header(Reasons.ORIGINAL_SIZE_HEADER, Integer.toString(body.bytes().length))
                   .build());
       return Delivery.oversize(truncated, source, count, body.bytes().length);
-    }
-    if (body.section() != null) {
-      return new Delivery(
-          envelope,
-          source,
-          count,
-          "the body is an AMQP "
-              + body.section()
-              + " section, which Ferry does not read (send a Data section, or a string); the"
-              + " body kept is its AMQP encoding, as header "
-              + AMQP_BODY_HEADER
-              + " says");
     }
     return new Delivery(envelope, source, count);
   }
@@ -240,7 +232,7 @@ public final class ServiceBusDecoder {
 
   /** Headers only this reader writes, for what it found: a producer's are not taken. */
   private static boolean writtenByTheReader(String header) {
-    return header.equals(Reasons.ORIGINAL_SIZE_HEADER) || header.equals(AMQP_BODY_HEADER);
+    return header.startsWith(Reasons.READER_HEADER_PREFIX);
   }
 
   /**

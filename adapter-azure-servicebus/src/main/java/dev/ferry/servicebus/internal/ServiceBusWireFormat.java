@@ -5,13 +5,16 @@ import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.ferry.DeadLetters;
 import dev.ferry.Envelope;
+import dev.ferry.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
@@ -127,7 +130,8 @@ public final class ServiceBusWireFormat {
     put(p, TRACE_PARENT, e.traceParent());
     put(p, TRACE_STATE, e.traceState());
     for (var h : e.headers().entrySet()) {
-      if (kept == null || !h.getKey().equals(ServiceBusDecoder.AMQP_BODY_HEADER)) {
+      // What a reader found about a body it received is not the message's to carry on.
+      if (!h.getKey().startsWith(Reasons.READER_HEADER_PREFIX)) {
         p.put(HEADER_PREFIX + h.getKey(), h.getValue());
       }
     }
@@ -178,7 +182,9 @@ public final class ServiceBusWireFormat {
       decoded.decode(e.body(), 0, e.body().length);
       if (ServiceBusDecoder.AMQP_SEQUENCE.equals(section)
           && decoded.getBody() instanceof AmqpSequence sequence) {
-        return AmqpMessageBody.fromSequence(sequence.getValue());
+        List<Object> items = new ArrayList<>();
+        items.addAll((List<?>) sequence.getValue()); // Proton's AmqpSequence is a raw List
+        return AmqpMessageBody.fromSequence(items);
       }
       if (ServiceBusDecoder.AMQP_VALUE.equals(section)
           && decoded.getBody() instanceof AmqpValue value) {
