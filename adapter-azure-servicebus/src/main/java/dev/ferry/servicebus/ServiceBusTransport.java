@@ -19,7 +19,6 @@ import dev.ferry.servicebus.internal.EntityWatcher;
 import dev.ferry.servicebus.internal.ServiceBusClients;
 import dev.ferry.servicebus.internal.ServiceBusListener;
 import dev.ferry.servicebus.internal.ServiceBusSender;
-import dev.ferry.servicebus.internal.ServiceBusWireFormat;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
@@ -27,6 +26,7 @@ import dev.ferry.spi.Sender;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportCapabilities;
 import dev.ferry.spi.TransportContext;
+import dev.ferry.spi.support.WireNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -266,7 +266,7 @@ public final class ServiceBusTransport implements Transport {
   }
 
   private static String envelopeId(ServiceBusReceivedMessage m) {
-    Object carried = m.getApplicationProperties().get(ServiceBusWireFormat.ID);
+    Object carried = m.getApplicationProperties().get(WireNames.ID);
     return carried != null ? carried.toString() : m.getMessageId();
   }
 

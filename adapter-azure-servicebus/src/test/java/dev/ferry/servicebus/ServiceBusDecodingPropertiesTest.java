@@ -22,6 +22,7 @@ import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.support.Settlements;
+import dev.ferry.spi.support.WireNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -78,7 +79,7 @@ class ServiceBusDecodingPropertiesTest {
           "cloudEvents_tenant",
           "cloudEvents_attempts",
           "cloudEvents_id",
-          ServiceBusWireFormat.ATTEMPTS,
+          WireNames.ATTEMPTS,
           ServiceBusWireFormat.DELIVERY_BASE,
           "cloudEvents_ferrytarget",
           "traceparent",

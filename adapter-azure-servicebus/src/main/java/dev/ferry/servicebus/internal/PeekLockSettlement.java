@@ -10,6 +10,7 @@ import dev.ferry.Envelope;
 import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.support.NativeSettlement;
+import dev.ferry.spi.support.WireNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,7 +74,7 @@ final class PeekLockSettlement implements NativeSettlement<ServiceBusReceivedMes
     // The next delivery reads the attempts from the message and counts deliveries from here.
     Map<String, Object> modified =
         Map.of(
-            ServiceBusWireFormat.ATTEMPTS,
+            WireNames.ATTEMPTS,
             requeue.attempts(),
             ServiceBusWireFormat.DELIVERY_BASE,
             (int) Math.min(Integer.MAX_VALUE, m.getDeliveryCount() + 1));

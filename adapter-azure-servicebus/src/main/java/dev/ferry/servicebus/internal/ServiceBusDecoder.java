@@ -1,20 +1,20 @@
 package dev.ferry.servicebus.internal;
 
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.ATTEMPTS;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.CAUSATION_ID;
 import static dev.ferry.servicebus.internal.ServiceBusWireFormat.DELIVERY_BASE;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.DELIVER_BY;
 import static dev.ferry.servicebus.internal.ServiceBusWireFormat.DIAGNOSTIC_ID;
 import static dev.ferry.servicebus.internal.ServiceBusWireFormat.GROUP_HEADER;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.HEADER_PREFIX;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.ID;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.REPLY_TYPE;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.SOURCE;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.TARGET;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.TENANT;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.TIME;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.TRACE_PARENT;
-import static dev.ferry.servicebus.internal.ServiceBusWireFormat.TRACE_STATE;
+import static dev.ferry.spi.support.WireNames.ATTEMPTS;
+import static dev.ferry.spi.support.WireNames.CAUSATION_ID;
+import static dev.ferry.spi.support.WireNames.DELIVER_BY;
+import static dev.ferry.spi.support.WireNames.HEADER_PREFIX;
+import static dev.ferry.spi.support.WireNames.ID;
+import static dev.ferry.spi.support.WireNames.REPLY_TYPE;
+import static dev.ferry.spi.support.WireNames.SOURCE;
+import static dev.ferry.spi.support.WireNames.TARGET;
+import static dev.ferry.spi.support.WireNames.TENANT;
+import static dev.ferry.spi.support.WireNames.TIME;
+import static dev.ferry.spi.support.WireNames.TRACE_PARENT;
+import static dev.ferry.spi.support.WireNames.TRACE_STATE;
 
 import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.core.amqp.models.AmqpMessageBodyType;
@@ -23,6 +23,7 @@ import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.Reasons;
 import dev.ferry.spi.Delivery;
+import dev.ferry.spi.support.WireNames;
 import java.nio.BufferOverflowException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -172,8 +173,12 @@ public final class ServiceBusDecoder {
     b.attempts(integer(p, ATTEMPTS));
     b.tenant(string(p, TENANT));
     String traceParent = string(p, TRACE_PARENT);
+    if (traceParent == null) {
+      traceParent = string(p, WireNames.CLOUDEVENTS_TRACE_PARENT);
+    }
     b.traceParent(traceParent != null ? traceParent : string(p, DIAGNOSTIC_ID));
-    b.traceState(string(p, TRACE_STATE));
+    String traceState = string(p, TRACE_STATE);
+    b.traceState(traceState != null ? traceState : string(p, WireNames.CLOUDEVENTS_TRACE_STATE));
     for (var entry : p.entrySet()) {
       String key = entry.getKey();
       if (key.startsWith(HEADER_PREFIX) && entry.getValue() != null) {

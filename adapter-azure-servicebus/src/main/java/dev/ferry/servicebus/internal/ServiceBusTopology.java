@@ -1,6 +1,7 @@
 package dev.ferry.servicebus.internal;
 
 import dev.ferry.Address;
+import dev.ferry.spi.support.WireNames;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +21,9 @@ public final class ServiceBusTopology {
 
   /** The SQL filter of a subscription's rule. */
   public static String filter(String subscription) {
-    return ServiceBusWireFormat.TARGET
+    return WireNames.TARGET
         + " IS NULL OR "
-        + ServiceBusWireFormat.TARGET
+        + WireNames.TARGET
         + " = '"
         + subscription.replace("'", "''")
         + "'";

@@ -1,11 +1,26 @@
 package dev.ferry.servicebus.internal;
 
+import static dev.ferry.spi.support.WireNames.ATTEMPTS;
+import static dev.ferry.spi.support.WireNames.CAUSATION_ID;
+import static dev.ferry.spi.support.WireNames.DELIVER_BY;
+import static dev.ferry.spi.support.WireNames.HEADER_PREFIX;
+import static dev.ferry.spi.support.WireNames.ID;
+import static dev.ferry.spi.support.WireNames.REPLY_TYPE;
+import static dev.ferry.spi.support.WireNames.SOURCE;
+import static dev.ferry.spi.support.WireNames.SPEC_VERSION;
+import static dev.ferry.spi.support.WireNames.TARGET;
+import static dev.ferry.spi.support.WireNames.TENANT;
+import static dev.ferry.spi.support.WireNames.TIME;
+import static dev.ferry.spi.support.WireNames.TRACE_PARENT;
+import static dev.ferry.spi.support.WireNames.TRACE_STATE;
+
 import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.ferry.DeadLetters;
 import dev.ferry.Envelope;
 import dev.ferry.Reasons;
+import dev.ferry.spi.support.WireNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,42 +40,21 @@ import org.apache.qpid.proton.message.Message;
  * correlation id, reply-to, time to live, scheduled enqueue time and session id in the native
  * message properties; the other CloudEvents attributes and Ferry's extensions as {@code
  * cloudEvents_*} application properties (the JMS binding's names, so both transports read alike);
- * W3C trace context as {@code traceparent}/{@code tracestate}, as the Azure SDK's own tracing
- * writes them; user headers as {@code ferryh_<name>} with the name unchanged. Messages are read by
- * {@link ServiceBusDecoder}.
+ * trace context and the rest under the names of {@link WireNames} (the same as on JMS); user
+ * headers as {@code ferryh_<name>} with the name unchanged, as Service Bus allows any property
+ * name. Messages are read by {@link ServiceBusDecoder}.
  */
 public final class ServiceBusWireFormat {
   private ServiceBusWireFormat() {}
 
-  public static final String SPEC_VERSION = "cloudEvents_specversion";
-
-  /** The envelope id, written only when the broker's MessageId differs (retry copies). */
-  public static final String ID = "cloudEvents_id";
-
-  public static final String SOURCE = "cloudEvents_source";
-  public static final String TIME = "cloudEvents_time";
-  public static final String CAUSATION_ID = "cloudEvents_causationid";
-  public static final String REPLY_TYPE = "cloudEvents_replytype";
-  public static final String DELIVER_BY = "cloudEvents_deliverby";
-  public static final String ATTEMPTS = "cloudEvents_attempts";
-  public static final String TENANT = "cloudEvents_tenant";
-
   /**
-   * The broker delivery count (0-based, as the Java SDK shows it) at which {@link #ATTEMPTS} was
-   * last written by an abandon; deliveries are counted afresh from there.
+   * The broker delivery count (0-based, as the Java SDK shows it) at which {@link
+   * WireNames#ATTEMPTS} was last written by an abandon; deliveries are counted afresh from there.
    */
   public static final String DELIVERY_BASE = "cloudEvents_ferrydeliverybase";
 
-  /** Set on copies meant for one subscription of a topic (retries, replays). */
-  public static final String TARGET = "cloudEvents_ferrytarget";
-
-  public static final String TRACE_PARENT = "traceparent";
-  public static final String TRACE_STATE = "tracestate";
-
   /** The Azure SDK's older name for the trace parent; read when {@code traceparent} is absent. */
   public static final String DIAGNOSTIC_ID = "Diagnostic-Id";
-
-  public static final String HEADER_PREFIX = "ferryh_";
 
   /** The user header whose value becomes the SessionId, and which received session ids fill. */
   public static final String GROUP_HEADER = "ferry-group";
@@ -144,7 +138,7 @@ public final class ServiceBusWireFormat {
   /**
    * The broker's MessageId: the envelope id, except for a copy carrying failed attempts (a retry)
    * or a replay marker, which gets its own so that an entity with duplicate detection does not drop
-   * it as a duplicate of the original; the envelope id then travels in {@link #ID}.
+   * it as a duplicate of the original; the envelope id then travels in {@link WireNames#ID}.
    */
   static String brokerMessageId(Envelope e) {
     String id = e.id();

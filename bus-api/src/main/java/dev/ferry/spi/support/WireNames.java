@@ -7,10 +7,10 @@ import java.util.HexFormat;
  * CloudEvents attributes and Ferry's extensions as {@code cloudEvents_*} properties (the
  * CloudEvents JMS binding's names, which are also valid on AMQP and Service Bus), trace context
  * under its W3C names (as OpenTelemetry's messaging instrumentations and the Azure SDK write and
- * read it), and user headers as {@code ferryh_*} properties escaped so that every broker accepts
- * them (JMS property names must be Java identifiers). A transport that carries a field in a native
- * property as well (JMSType, MessageId) still writes and reads these names, so one reader
- * understands every transport.
+ * read it), and user headers as {@code ferryh_<name>} properties: escaped ({@link #headerProperty})
+ * where the broker restricts property names (JMS: Java identifiers), the name unchanged where it
+ * does not (Service Bus), which is what its other clients read. property as well (JMSType,
+ * MessageId) still writes and reads these names, so one reader understands every transport.
  */
 public final class WireNames {
   private WireNames() {}
