@@ -9,6 +9,7 @@ import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
 import dev.ferry.FerryException;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.servicebus.internal.Entities;
 import dev.ferry.servicebus.internal.InboundMessage;
@@ -18,9 +19,7 @@ import dev.ferry.spi.EnvelopeStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,7 +205,7 @@ public final class DeadLetterDrain implements AutoCloseable {
    * and {@code ferry.properties}.
    */
   public static final class Builder {
-    private final Map<String, String> values = new HashMap<>();
+    private final ConfigOverrides overrides = new ConfigOverrides();
     private FerryConfig config;
     private TokenCredential credential;
     private EnvelopeStore store;
@@ -216,7 +215,7 @@ public final class DeadLetterDrain implements AutoCloseable {
     private Builder() {}
 
     private Builder set(ConfigKey<?> key, Object value) {
-      values.put(key.name(), key.text(value));
+      overrides.set(key, value);
       return this;
     }
 
@@ -264,7 +263,7 @@ public final class DeadLetterDrain implements AutoCloseable {
     }
 
     FerryConfig layered() {
-      return (config != null ? config : FerryConfig.fromEnvironment()).withOverrides(values);
+      return overrides.over(config);
     }
 
     public DeadLetterDrain build() {

@@ -12,6 +12,7 @@ import com.azure.messaging.servicebus.models.ServiceBusMessageState;
 import dev.ferry.Address;
 import dev.ferry.ConfigurationException;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.servicebus.internal.Entities;
@@ -29,9 +30,7 @@ import dev.ferry.spi.TransportContext;
 import dev.ferry.spi.support.WireNames;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,7 +69,7 @@ public final class ServiceBusTransport implements Transport {
   static final int MAX_PEEK = 10_000;
   private static final int PEEK_PAGE = 100;
 
-  private final Map<String, String> values;
+  private final ConfigOverrides overrides;
   private final TokenCredential givenCredential;
   private final FerryConfig factoryConfig;
   private final List<ServiceBusListener> listeners = new CopyOnWriteArrayList<>();
@@ -82,8 +81,8 @@ public final class ServiceBusTransport implements Transport {
   private volatile TransportCapabilities capabilities;
 
   private ServiceBusTransport(
-      Map<String, String> values, TokenCredential credential, FerryConfig factoryConfig) {
-    this.values = Map.copyOf(values);
+      ConfigOverrides overrides, TokenCredential credential, FerryConfig factoryConfig) {
+    this.overrides = overrides;
     this.givenCredential = credential;
     this.factoryConfig = factoryConfig;
   }
@@ -94,7 +93,7 @@ public final class ServiceBusTransport implements Transport {
 
   /** From configuration only (used by {@code ferry.transport=servicebus}). */
   static ServiceBusTransport fromConfig(FerryConfig config) {
-    return new ServiceBusTransport(Map.of(), null, config);
+    return new ServiceBusTransport(new ConfigOverrides(), null, config);
   }
 
   @Override
@@ -187,7 +186,7 @@ public final class ServiceBusTransport implements Transport {
   }
 
   private FerryConfig layered(FerryConfig base) {
-    return base.withOverrides(values);
+    return overrides.over(base);
   }
 
   private void checkStarted() {
@@ -289,13 +288,13 @@ public final class ServiceBusTransport implements Transport {
 
   /** Builds a {@link ServiceBusTransport}; values set here win over configuration. */
   public static final class Builder {
-    private final Map<String, String> values = new HashMap<>();
+    private final ConfigOverrides overrides = new ConfigOverrides();
     private TokenCredential credential;
 
     private Builder() {}
 
     private Builder set(ConfigKey<?> key, Object value) {
-      values.put(key.name(), key.text(value));
+      overrides.set(key, value);
       return this;
     }
 
@@ -365,7 +364,7 @@ public final class ServiceBusTransport implements Transport {
     }
 
     public ServiceBusTransport build() {
-      return new ServiceBusTransport(values, credential, null);
+      return new ServiceBusTransport(overrides.copy(), credential, null);
     }
   }
 }

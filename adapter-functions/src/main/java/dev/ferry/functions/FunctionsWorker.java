@@ -6,6 +6,7 @@ import dev.ferry.BusBuilder;
 import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigOverrides;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
 import dev.ferry.functions.internal.FunctionsTransport;
@@ -174,7 +175,7 @@ public final class FunctionsWorker implements AutoCloseable {
 
   /** Builds a worker; values set here win over the app settings. */
   public static final class Builder {
-    private final Map<String, String> values = new HashMap<>();
+    private final ConfigOverrides overrides = new ConfigOverrides();
     private final List<Consumer<BusBuilder>> customizers = new ArrayList<>();
     private FerryConfig config;
     private Transport transport;
@@ -230,13 +231,12 @@ public final class FunctionsWorker implements AutoCloseable {
     }
 
     private Builder set(ConfigKey<?> key, Object value) {
-      values.put(key.name(), key.text(value));
+      overrides.set(key, value);
       return this;
     }
 
     public FunctionsWorker build() {
-      FerryConfig base = config != null ? config : FerryConfig.fromEnvironment();
-      FerryConfig settings = functionsDefaults(base.withOverrides(values));
+      FerryConfig settings = functionsDefaults(overrides.over(config));
       if (transport == null) {
         checkConnection(settings);
       }
