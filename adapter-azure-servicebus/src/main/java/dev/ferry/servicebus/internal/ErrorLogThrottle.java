@@ -2,6 +2,8 @@ package dev.ferry.servicebus.internal;
 
 import com.azure.messaging.servicebus.ServiceBusErrorContext;
 import dev.ferry.Address;
+import dev.ferry.spi.support.LogThrottle;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,11 +14,8 @@ import org.slf4j.LoggerFactory;
 final class ErrorLogThrottle {
   // Under the listener's name: what operators filter and alert on for a listener.
   private static final Logger log = LoggerFactory.getLogger(ServiceBusListener.class);
-  private static final long INTERVAL_NANOS = 30_000_000_000L;
-
   private final Address source;
-  private long lastFullNanos;
-  private int suppressed;
+  private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(30));
 
   ErrorLogThrottle(Address source) {
     this.source = source;
@@ -24,19 +23,8 @@ final class ErrorLogThrottle {
 
   void report(ServiceBusErrorContext context) {
     Throwable e = context.getException();
-    boolean full;
-    int before;
-    synchronized (this) {
-      long now = System.nanoTime();
-      full = lastFullNanos == 0 || now - lastFullNanos > INTERVAL_NANOS;
-      before = suppressed;
-      if (full) {
-        lastFullNanos = now;
-        suppressed = 0;
-      } else {
-        suppressed++;
-      }
-    }
+    int before = throttle.next();
+    boolean full = before != LogThrottle.QUIET;
     if (full && ServiceBusClients.isNotFound(e)) {
       log.error(
           "Service Bus entity '{}' ({}) does not exist ({} more errors since the last report);"

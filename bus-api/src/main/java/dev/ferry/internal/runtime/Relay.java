@@ -3,6 +3,7 @@ package dev.ferry.internal.runtime;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.support.LogThrottle;
 import dev.ferry.spi.support.LoopSupervisor;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +56,7 @@ final class Relay {
 
   private volatile long resumeNanos = System.nanoTime();
 
-  private long lastWarningNanos;
-  private int suppressedWarnings;
+  private final LogThrottle warnings = new LogThrottle(Duration.ofMinutes(1));
 
   Relay(
       RuntimeSettings settings,
@@ -177,19 +177,16 @@ final class Relay {
 
   /** A store outage fails every poll: one full warning a minute, a count in between. */
   private void warnFailure(Throwable e) {
-    long now = System.nanoTime();
-    if (lastWarningNanos == 0 || now - lastWarningNanos > 60_000_000_000L) {
+    int suppressed = warnings.next();
+    if (suppressed != LogThrottle.QUIET) {
       log.warn(
           "Outbox relay cannot claim messages ({} similar failures since the last warning);"
               + " it keeps retrying, backing off from {} to at most {} s",
-          suppressedWarnings,
+          suppressed,
           settings.outboxPollInterval(),
           TimeUnit.NANOSECONDS.toSeconds(MAX_RELAY_BACKOFF_NANOS),
           e);
-      lastWarningNanos = now;
-      suppressedWarnings = 0;
     } else {
-      suppressedWarnings++;
       log.debug("Outbox relay still cannot claim messages: {}", e.toString());
     }
   }
