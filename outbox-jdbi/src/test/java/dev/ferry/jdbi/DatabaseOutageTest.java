@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -114,8 +115,10 @@ class DatabaseOutageTest {
           .isInstanceOf(FerryException.class)
           .hasMessageContaining("Ferry JDBI store could not")
           .hasMessageContaining("schema 'outage'");
-      // Inside a business transaction: whether the pool notices before or at the first statement,
-      // the store's exception ends the transaction.
+      // Inside a business transaction: the transaction fails, and with it the send. Which
+      // statement notices first is a race: the pool when it hands out the connection (the store's
+      // exception), or the application's own insert on a connection the server is terminating
+      // (JDBI's), since the outbox row is written with the transaction's other statements.
       assertThatThrownBy(
               () ->
                   FerryJdbi.useTransaction(
@@ -124,9 +127,7 @@ class DatabaseOutageTest {
                         bus.send(new OrderPlaced("lost?"));
                         h.execute("INSERT INTO outage.orders (id) VALUES ('lost?')");
                       }))
-          .isInstanceOf(FerryException.class)
-          .hasMessageContaining("Ferry JDBI store")
-          .hasMessageContaining("schema 'outage'");
+          .isInstanceOfAny(FerryException.class, JdbiException.class);
       assertThatThrownBy(store::outgoingCount)
           .isInstanceOf(FerryException.class)
           .hasMessageContaining("could not count outgoing messages");
