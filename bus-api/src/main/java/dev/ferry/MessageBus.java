@@ -9,8 +9,14 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Inside a unit of work (a handler, or a transaction the store joins such as a JDBI transaction
  * or a JTA transaction) outgoing messages are stored with the business data and leave only after
- * commit. Outside one they leave at once. Each returned stage completes when the message is safe:
- * committed to the outbox with a durable store, otherwise accepted by the transport.
+ * commit. Outside one they leave at once.
+ *
+ * <p>{@code send}, {@code publish}, {@code schedule} and {@code invoke} are synchronous: they
+ * return once their work is done, and throw when it failed. A sent message is then in the outbox:
+ * with a durable store committed to it (inside a unit of work, written with it and leaving after
+ * its commit), with the in-memory store held in memory until the transport took it (lost if the
+ * process dies). {@link #flush} and {@link #awaitSent} wait until the transport has it. Only {@code
+ * request} is asynchronous: its stage completes when the reply arrives.
  *
  * <p>Messages must be of a registered type ({@link MessageType}); {@code null} is rejected with
  * {@link NullPointerException}.
@@ -28,33 +34,33 @@ public interface MessageBus extends AutoCloseable {
    * Sends a command point-to-point: to its route, else to the queue named after its alias. An
    * {@link Event} without a route is refused with {@link ConfigurationException}: publish it.
    */
-  default CompletionStage<Void> send(Object message) {
-    return send(message, DeliveryOptions.none());
+  default void send(Object message) {
+    send(message, DeliveryOptions.none());
   }
 
-  CompletionStage<Void> send(Object message, DeliveryOptions options);
+  void send(Object message, DeliveryOptions options);
 
   /**
    * Publishes an {@link Event}: every subscribing service gets its own copy. Goes to its route,
    * else to the topic named after its alias; a command without a route is refused with {@link
    * ConfigurationException}: send it.
    */
-  default CompletionStage<Void> publish(Object message) {
-    return publish(message, DeliveryOptions.none());
+  default void publish(Object message) {
+    publish(message, DeliveryOptions.none());
   }
 
-  CompletionStage<Void> publish(Object message, DeliveryOptions options);
+  void publish(Object message, DeliveryOptions options);
 
   /** Sends a command, or publishes an event, so that it is delivered no earlier than {@code at}. */
-  CompletionStage<Void> schedule(Object message, Instant at, DeliveryOptions options);
+  void schedule(Object message, Instant at, DeliveryOptions options);
 
-  default CompletionStage<Void> schedule(Object message, Instant at) {
-    return schedule(message, at, DeliveryOptions.none());
+  default void schedule(Object message, Instant at) {
+    schedule(message, at, DeliveryOptions.none());
   }
 
   /** Sends the message so that it is delivered after {@code delay}. */
-  default CompletionStage<Void> schedule(Object message, Duration delay) {
-    return schedule(message, Instant.now().plus(delay), DeliveryOptions.none());
+  default void schedule(Object message, Duration delay) {
+    schedule(message, Instant.now().plus(delay), DeliveryOptions.none());
   }
 
   /**
@@ -73,13 +79,14 @@ public interface MessageBus extends AutoCloseable {
 
   /**
    * Runs this service's handlers for the message in-process, on the calling thread, inside a unit
-   * of work; cascaded messages are sent after it commits. Failures are returned to the caller (no
-   * retries, no dead letter): the caller is there to see them.
+   * of work; cascaded messages are sent after it commits. A failure is thrown to the caller (no
+   * retries, no dead letter), who is there to see it: a handler's unchecked exception as it is, a
+   * checked one as the cause of a {@link FerryException}.
    */
-  CompletionStage<Void> invoke(Object message);
+  void invoke(Object message);
 
-  /** Like {@link #invoke(Object)}, and completes with the handler's returned value. */
-  <R> CompletionStage<R> invoke(Object message, Class<R> resultType);
+  /** Like {@link #invoke(Object)}, and returns the handler's returned value. */
+  <R> R invoke(Object message, Class<R> resultType);
 
   /**
    * Runs one relay pass (stored messages that are due, including those other nodes or earlier

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,9 +63,7 @@ class BusBehaviourTest {
   void returnValuesCascadeWithCorrelationAndCausation() throws Exception {
     Chain chain = new Chain();
     MessageBus bus = start(MessageBus.builder().handlers(chain));
-    bus.send(new Ping(5), DeliveryOptions.builder().correlationId("order-9").build())
-        .toCompletableFuture()
-        .get();
+    bus.send(new Ping(5), DeliveryOptions.builder().correlationId("order-9").build());
     await().atMost(Duration.ofSeconds(10)).until(() -> chain.works.size() == 2);
     Envelope pong = chain.pongs.get(0);
     assertThat(pong.correlationId()).isEqualTo("order-9");
@@ -191,8 +188,7 @@ class BusBehaviourTest {
   void invokeRunsTheHandlerInProcessAndReturnsItsResult() throws Exception {
     MessageBus bus =
         start(MessageBus.builder().handle(Ping.class, (m, ctx) -> new Pong(m.n() * 2)));
-    assertThat(bus.invoke(new Ping(21), Pong.class).toCompletableFuture().get())
-        .isEqualTo(new Pong(21 * 2));
+    assertThat(bus.invoke(new Ping(21), Pong.class)).isEqualTo(new Pong(21 * 2));
   }
 
   @Test
@@ -205,18 +201,33 @@ class BusBehaviourTest {
                     (m, ctx) -> {
                       throw new IllegalArgumentException("invalid ping");
                     }));
-    assertThatThrownBy(() -> bus.invoke(new Ping(1)).toCompletableFuture().get())
-        .isInstanceOf(ExecutionException.class)
-        .hasRootCauseInstanceOf(IllegalArgumentException.class)
-        .hasRootCauseMessage("invalid ping");
+    assertThatThrownBy(() -> bus.invoke(new Ping(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid ping");
     assertThat(bus.deadLetters().count()).isZero();
+  }
+
+  @Test
+  void invokeThrowsAHandlersCheckedExceptionAsTheCauseOfAFerryException() {
+    MessageBus bus =
+        start(
+            MessageBus.builder()
+                .handle(
+                    Ping.class,
+                    (m, ctx) -> {
+                      throw new java.io.IOException("disk full");
+                    }));
+    assertThatThrownBy(() -> bus.invoke(new Ping(1)))
+        .isInstanceOf(FerryException.class)
+        .hasCauseInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("ferry.test.ping.v1");
   }
 
   @Test
   void invokeWithoutHandlerFailsClearly() {
     MessageBus bus = start(MessageBus.builder());
-    assertThatThrownBy(() -> bus.invoke(new Ping(1)).toCompletableFuture().get())
-        .hasCauseInstanceOf(NoHandlerException.class)
+    assertThatThrownBy(() -> bus.invoke(new Ping(1)))
+        .isInstanceOf(NoHandlerException.class)
         .hasMessageContaining("No handler");
   }
 
@@ -273,8 +284,7 @@ class BusBehaviourTest {
   void scannedPackagesProvideHandlers() throws Exception {
     ScannedHandlers.SEEN.clear();
     MessageBus bus = start(MessageBus.builder().scanPackages("dev.ferry.scanned"));
-    assertThat(bus.invoke(new Ping(8), Pong.class).toCompletableFuture().get())
-        .isEqualTo(new Pong(8));
+    assertThat(bus.invoke(new Ping(8), Pong.class)).isEqualTo(new Pong(8));
     assertThat(ScannedHandlers.SEEN).containsExactly(8);
   }
 

@@ -105,7 +105,7 @@ class RoutingConventionsTest {
     MessageBus sender =
         start(MessageBus.builder().serviceName("email").handlers(email).messageTypes());
     for (int i = 0; i < 10; i++) {
-      sender.send(new PlaceOrder("o" + i)).toCompletableFuture().get();
+      sender.send(new PlaceOrder("o" + i));
     }
     await()
         .atMost(Duration.ofSeconds(10))
@@ -143,8 +143,8 @@ class RoutingConventionsTest {
                   return null;
                 }));
     MessageBus publisher = start(MessageBus.builder().events(StockChanged.class));
-    publisher.publish(new StockChanged("a")).toCompletableFuture().get();
-    publisher.schedule(new StockChanged("b"), Duration.ofMillis(50)).toCompletableFuture().get();
+    publisher.publish(new StockChanged("a"));
+    publisher.schedule(new StockChanged("b"), Duration.ofMillis(50));
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
     assertThat(seen)
         .containsExactlyInAnyOrder(

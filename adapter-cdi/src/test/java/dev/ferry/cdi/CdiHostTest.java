@@ -71,8 +71,7 @@ class CdiHostTest {
     try (WeldContainer container = weld.initialize()) {
       MessageBus bus = container.select(MessageBus.class).get();
       assertThat(bus.serviceName()).isEqualTo("cdi-app");
-      assertThat(bus.invoke(new Ping(3), Pong.class).toCompletableFuture().get())
-          .isEqualTo(new Pong(3));
+      assertThat(bus.invoke(new Ping(3), Pong.class)).isEqualTo(new Pong(3));
       bus.send(new Ping(4));
       Ledger ledger = container.select(Ledger.class).get();
       await().atMost(Duration.ofSeconds(5)).until(() -> ledger.pings().contains(4));

@@ -101,16 +101,13 @@ public abstract class TransportConformanceSuite {
                 }));
     MessageBus sender = start(service("sender"));
     for (int i = 0; i < 10; i++) {
-      sender
-          .send(
-              new Ping(i),
-              DeliveryOptions.builder()
-                  .header("customer", "c-" + i)
-                  .tenant("acme")
-                  .correlationId("conv-" + i)
-                  .build())
-          .toCompletableFuture()
-          .get();
+      sender.send(
+          new Ping(i),
+          DeliveryOptions.builder()
+              .header("customer", "c-" + i)
+              .tenant("acme")
+              .correlationId("conv-" + i)
+              .build());
     }
     await().atMost(timeout()).until(() -> seen.size() >= 10);
     Thread.sleep(200);
@@ -141,7 +138,7 @@ public abstract class TransportConformanceSuite {
     }
     MessageBus publisher = start(service("orders"));
     for (int i = 0; i < 5; i++) {
-      publisher.publish(new Event("e" + i)).toCompletableFuture().get();
+      publisher.publish(new Event("e" + i));
     }
     await()
         .atMost(timeout())
@@ -181,7 +178,7 @@ public abstract class TransportConformanceSuite {
                   }));
     }
     MessageBus publisher = start(service("orders"));
-    publisher.publish(new Event("e1")).toCompletableFuture().get();
+    publisher.publish(new Event("e1"));
     await().atMost(timeout()).until(() -> got.containsKey("billing") && got.containsKey("email"));
     Thread.sleep(500);
     assertThat(got.get("billing")).containsExactly("e1");
@@ -250,7 +247,7 @@ public abstract class TransportConformanceSuite {
                 }));
     MessageBus sender = start(service("sender"));
     Instant due = Instant.now().plusMillis(1500);
-    sender.schedule(new Ping(1), due).toCompletableFuture().get();
+    sender.schedule(new Ping(1), due);
     Thread.sleep(700);
     assertThat(handledAt).isEmpty();
     await().atMost(timeout()).until(() -> !handledAt.isEmpty());
@@ -261,11 +258,8 @@ public abstract class TransportConformanceSuite {
   public final void expiredMessageIsNotHandled() throws Exception {
     AtomicInteger handled = new AtomicInteger();
     MessageBus sender = start(service("sender"));
-    sender
-        .send(new Ping(1), DeliveryOptions.builder().timeToLive(Duration.ofMillis(200)).build())
-        .toCompletableFuture()
-        .get();
-    sender.send(new Ping(2)).toCompletableFuture().get();
+    sender.send(new Ping(1), DeliveryOptions.builder().timeToLive(Duration.ofMillis(200)).build());
+    sender.send(new Ping(2));
     Thread.sleep(800); // nobody listens yet: the first message expires while waiting
     start(
         service("receiver")
@@ -295,7 +289,7 @@ public abstract class TransportConformanceSuite {
                       attempts.incrementAndGet();
                       throw new IllegalStateException("cannot handle " + m.id());
                     }));
-    start(service("sender")).send(new Poison("p1")).toCompletableFuture().get();
+    start(service("sender")).send(new Poison("p1"));
     await().atMost(timeout()).until(() -> receiver.deadLetters().count() == 1);
     DeadLetter dl = receiver.deadLetters().list(10).get(0);
     assertThat(attempts.get()).isEqualTo(4); // first attempt + 3 immediate retries
@@ -375,7 +369,7 @@ public abstract class TransportConformanceSuite {
       assertThat(receiver.deadLetters().count()).isZero();
       return;
     }
-    sender.send(new Big(payload)).toCompletableFuture().get();
+    sender.send(new Big(payload));
     await().atMost(timeout()).until(() -> !sizes.isEmpty());
     assertThat(sizes).containsExactly(1024 * 1024);
   }

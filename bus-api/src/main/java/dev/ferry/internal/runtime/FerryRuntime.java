@@ -96,7 +96,7 @@ public final class FerryRuntime implements MessageBus {
     }
   }
 
-  private CompletionStage<Void> submit(OutgoingEnvelope outgoing) {
+  private void submit(OutgoingEnvelope outgoing) {
     checkOpen();
     try {
       parts.outbox.submit(List.of(outgoing));
@@ -105,22 +105,21 @@ public final class FerryRuntime implements MessageBus {
     } catch (Exception e) {
       throw new FerryException("Cannot store outgoing message: " + e.getMessage(), e);
     }
-    return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public CompletionStage<Void> send(Object message, DeliveryOptions options) {
-    return submit(parts.factory.create(message, Mode.SEND, options, null, null));
+  public void send(Object message, DeliveryOptions options) {
+    submit(parts.factory.create(message, Mode.SEND, options, null, null));
   }
 
   @Override
-  public CompletionStage<Void> publish(Object message, DeliveryOptions options) {
-    return submit(parts.factory.create(message, Mode.PUBLISH, options, null, null));
+  public void publish(Object message, DeliveryOptions options) {
+    submit(parts.factory.create(message, Mode.PUBLISH, options, null, null));
   }
 
   @Override
-  public CompletionStage<Void> schedule(Object message, Instant at, DeliveryOptions options) {
-    return submit(parts.factory.create(message, Mode.ROUTED, options, null, at));
+  public void schedule(Object message, Instant at, DeliveryOptions options) {
+    submit(parts.factory.create(message, Mode.ROUTED, options, null, at));
   }
 
   @Override
@@ -163,28 +162,27 @@ public final class FerryRuntime implements MessageBus {
   }
 
   @Override
-  public CompletionStage<Void> invoke(Object message) {
-    return invoke(message, Object.class).thenApply(r -> null);
+  public void invoke(Object message) {
+    invoke(message, Object.class);
   }
 
   @Override
-  public <R> CompletionStage<R> invoke(Object message, Class<R> resultType) {
+  public <R> R invoke(Object message, Class<R> resultType) {
     checkOpen();
     Envelope envelope = LocalInvoker.localEnvelope(parts, message);
+    Object result;
     try {
-      Object result = LocalInvoker.invokeLocally(parts, message, envelope);
-      if (result != null && !resultType.isInstance(result)) {
-        return CompletableFuture.failedFuture(
-            new FerryException(
-                "Handler returned "
-                    + result.getClass().getName()
-                    + ", not "
-                    + resultType.getName()));
-      }
-      return CompletableFuture.completedFuture(resultType.cast(result));
+      result = LocalInvoker.invokeLocally(parts, message, envelope);
+    } catch (RuntimeException e) {
+      throw e;
     } catch (Exception e) {
-      return CompletableFuture.failedFuture(e);
+      throw new FerryException("The handler of " + envelope.messageType() + " failed", e);
     }
+    if (result != null && !resultType.isInstance(result)) {
+      throw new FerryException(
+          "Handler returned " + result.getClass().getName() + ", not " + resultType.getName());
+    }
+    return resultType.cast(result);
   }
 
   @Override
