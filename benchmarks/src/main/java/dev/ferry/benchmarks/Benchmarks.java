@@ -69,16 +69,10 @@ public final class Benchmarks {
                 .start()) {
       String jdbc = pg.getJdbcUrl("postgres", "postgres");
       for (String s : scenarios) {
-        List<String> args =
-            List.of(
-                "--scenario=" + s,
-                "--broker=" + broker.tcpUrl(),
-                "--jdbc=" + jdbc,
-                "--user=postgres",
-                "--messages=" + messages,
-                "--warmup=" + warmup,
-                "--rates=" + (s.equals("pg") ? "" : rates));
-        results.addAll(fork(args, broker));
+        results.addAll(
+            fork(
+                scenarioArgs(s, broker, jdbc, messages, warmup, s.equals("pg") ? "" : rates),
+                broker));
       }
       if (backlog > 0) {
         results.addAll(
@@ -93,6 +87,24 @@ public final class Benchmarks {
       }
     }
     return results;
+  }
+
+  /** A scenario process's arguments: the scenario, where broker and database are, its sizes. */
+  static List<String> scenarioArgs(
+      String scenario,
+      EmbeddedArtemis broker,
+      String jdbc,
+      Object messages,
+      Object warmup,
+      String rates) {
+    return List.of(
+        "--scenario=" + scenario,
+        "--broker=" + broker.tcpUrl(),
+        "--jdbc=" + jdbc,
+        "--user=postgres",
+        "--messages=" + messages,
+        "--warmup=" + warmup,
+        "--rates=" + rates);
   }
 
   /** Runs a scenario process and collects its results; drives the broker for the backlog run. */

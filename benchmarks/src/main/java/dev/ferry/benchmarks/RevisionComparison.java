@@ -59,14 +59,7 @@ public final class RevisionComparison {
       for (int round = 1; round <= rounds; round++) {
         for (String s : scenarios) {
           List<String> scenarioArgs =
-              List.of(
-                  "--scenario=" + s,
-                  "--broker=" + broker.tcpUrl(),
-                  "--jdbc=" + jdbc,
-                  "--user=postgres",
-                  "--messages=" + messages,
-                  "--warmup=" + warmup,
-                  "--rates=");
+              Benchmarks.scenarioArgs(s, broker, jdbc, messages, warmup, "");
           boolean baselineFirst = round % 2 == 1;
           for (int side = 0; side < 2; side++) {
             boolean isBaseline = (side == 0) == baselineFirst;

@@ -7,14 +7,11 @@ import dev.ferry.ErrorPolicy;
 import dev.ferry.HandlerTimeoutException;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
+import dev.ferry.conformance.InjectedFaults;
 import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.EnvelopeStore;
-import dev.ferry.spi.Sender;
 import dev.ferry.spi.Transport;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,15 +267,15 @@ public abstract class TransportFaultSuite {
   public final void loopsThatDieAreRestartedAndDeliveryGoesOn() throws Exception {
     String queue = "faults.loops";
     int total = 200;
-    Faults senderFaults = new Faults();
-    Faults relayFaults = new Faults();
-    Faults listenerFaults = new Faults();
+    InjectedFaults senderFaults = new InjectedFaults();
+    InjectedFaults relayFaults = new InjectedFaults();
+    InjectedFaults listenerFaults = new InjectedFaults();
     Tally tally = new Tally();
     JdbiEnvelopeStore consumerStore = newStore();
     keep(
         MessageBus.builder()
             .serviceName("worker")
-            .transport(listenerFaulty(newTransport(), listenerFaults))
+            .transport(listenerFaults.intoListeners(newTransport()))
             .store(consumerStore)
             .route(Work.class, "queue:" + queue)
             .handle(
@@ -292,8 +289,8 @@ public abstract class TransportFaultSuite {
         keep(
             MessageBus.builder()
                 .serviceName("client")
-                .transport(senderFaulty(newTransport(), senderFaults))
-                .store(wrap(EnvelopeStore.class, newStore(), "claimOutgoing", relayFaults))
+                .transport(senderFaults.intoSenders(newTransport()))
+                .store(relayFaults.into(EnvelopeStore.class, newStore(), "claimOutgoing"))
                 .route(Work.class, "queue:" + queue)
                 .outboxPollInterval(Duration.ofMillis(100))
                 .build());
@@ -309,85 +306,10 @@ public abstract class TransportFaultSuite {
         total,
         queue,
         consumerStore.deadLetterCount());
-    assertThat(senderFaults.calls.get()).as("sender faults injected").isGreaterThan(2);
-    assertThat(relayFaults.calls.get()).as("relay faults injected").isGreaterThan(2);
-    assertThat(listenerFaults.calls.get()).as("listener faults injected").isGreaterThan(2);
+    assertThat(senderFaults.calls()).as("sender faults injected").isGreaterThan(2);
+    assertThat(relayFaults.calls()).as("relay faults injected").isGreaterThan(2);
+    assertThat(listenerFaults.calls()).as("listener faults injected").isGreaterThan(2);
     assertThat(consumerStore.deadLetterCount()).isZero();
-  }
-
-  /** Throws a RuntimeException on the first call, an Error on the second, then lets calls by. */
-  private static final class Faults {
-    final AtomicInteger calls = new AtomicInteger();
-
-    void maybeThrow() {
-      int n = calls.incrementAndGet();
-      if (n == 1) {
-        throw new IllegalStateException("injected RuntimeException");
-      }
-      if (n == 2) {
-        throw new StackOverflowError("injected Error");
-      }
-    }
-  }
-
-  /** The transport, whose senders' {@code send} goes through {@code faults}. */
-  private static Transport senderFaulty(Transport transport, Faults faults) {
-    return intercept(
-        Transport.class,
-        transport,
-        (name, args, result) ->
-            name.equals("sender") ? wrap(Sender.class, (Sender) result, "send", faults) : result,
-        null);
-  }
-
-  /** The transport, whose listeners hand deliveries to a handler that goes through faults. */
-  private static Transport listenerFaulty(Transport transport, Faults faults) {
-    return intercept(
-        Transport.class,
-        transport,
-        (name, args, result) -> result,
-        (name, args) -> {
-          if (name.equals("listen")) {
-            args[2] = wrap(DeliveryHandler.class, (DeliveryHandler) args[2], "handle", faults);
-          }
-        });
-  }
-
-  private static <T> T wrap(Class<T> type, T target, String method, Faults faults) {
-    return intercept(
-        type,
-        target,
-        (name, args, result) -> result,
-        (name, args) -> {
-          if (name.equals(method)) {
-            faults.maybeThrow();
-          }
-        });
-  }
-
-  private interface After {
-    Object apply(String method, Object[] args, Object result);
-  }
-
-  private interface Before {
-    void accept(String method, Object[] args);
-  }
-
-  private static <T> T intercept(Class<T> type, T target, After after, Before before) {
-    return type.cast(
-        Proxy.newProxyInstance(
-            type.getClassLoader(),
-            new Class<?>[] {type},
-            (proxy, m, args) -> {
-              if (before != null) {
-                before.accept(m.getName(), args);
-              }
-              try {
-                return after.apply(m.getName(), args, m.invoke(target, args));
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            }));
   }
 
   private static void sleepQuietly(long millis) {
