@@ -50,6 +50,10 @@ public final class JmsListener implements Listener {
   private final int maxBodySize;
   private final CountDownLatch finished;
   private final CountDownLatch attached = new CountDownLatch(1);
+
+  /** Whether a consumer is open on the source now; cleared while the listener reconnects. */
+  private volatile boolean consuming;
+
   private ExecutorService workers;
   private final HostExecutors executors;
   private volatile boolean running = true;
@@ -107,6 +111,7 @@ public final class JmsListener implements Listener {
           MessageConsumer consumer = consumer(session);
           MessageProducer requeuer = session.createProducer(null);
           attached.countDown();
+          consuming = true;
           failures = 0;
           while (running) {
             if (paused) {
@@ -117,6 +122,7 @@ public final class JmsListener implements Listener {
             supervisor.succeeded();
           }
         } catch (JMSException e) {
+          consuming = false;
           failures++;
           if (running) {
             // A missing queue or a refused selector is this listener's problem; only a broken
@@ -138,6 +144,7 @@ public final class JmsListener implements Listener {
             Thread.sleep(wait);
           }
         } catch (RuntimeException | Error unexpected) {
+          consuming = false;
           // Whatever else broke the round: the session is closed (its messages come back) and
           // the loop goes on after a backoff.
           if (running) {
@@ -305,6 +312,11 @@ public final class JmsListener implements Listener {
   @Override
   public Address source() {
     return source;
+  }
+
+  @Override
+  public boolean attached() {
+    return consuming && running;
   }
 
   @Override

@@ -98,6 +98,7 @@ final class DestinationAgent implements Runnable {
   private volatile long lastOfferNanos = System.nanoTime();
 
   private volatile boolean open;
+  private volatile Instant openedAt;
   private volatile long probeAtNanos;
 
   DestinationAgent(
@@ -129,6 +130,11 @@ final class DestinationAgent implements Runnable {
 
   boolean isOpen() {
     return open;
+  }
+
+  /** When the circuit opened, while it is open; null while it is closed. */
+  Instant openedAt() {
+    return open ? openedAt : null;
   }
 
   /**
@@ -364,6 +370,7 @@ final class DestinationAgent implements Runnable {
         Duration.ofMillis(Math.min(probeInterval.toMillis(), 50L << Math.min(failures, 10)));
     release(batch, Instant.now().plus(backoff));
     if (!open && failures >= failuresToOpen) {
+      openedAt = Instant.now();
       open = true;
       probeAtNanos = System.nanoTime() + probeInterval.toNanos();
       List<OutgoingEnvelope> queued = new ArrayList<>();

@@ -22,6 +22,7 @@ import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.SendScope;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportContext;
 import dev.ferry.spi.TransportFactory;
@@ -186,14 +187,19 @@ public final class FerryRuntime implements MessageBus {
     }
   }
 
-  private CompletionStage<Void> submit(OutgoingEnvelope outgoing) {
+  private CompletionStage<Void> submit(OutgoingEnvelope untraced) {
     checkOpen();
+    SendScope scope = parts.observers.sending(untraced.envelope(), untraced.destination());
     try {
-      parts.outbox.submit(List.of(outgoing));
+      parts.outbox.submit(List.of(Observers.traced(untraced, scope)));
     } catch (RuntimeException e) {
+      scope.failed(e);
       throw e;
     } catch (Exception e) {
+      scope.failed(e);
       throw new FerryException("Cannot store outgoing message: " + e.getMessage(), e);
+    } finally {
+      scope.close();
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -340,10 +346,10 @@ public final class FerryRuntime implements MessageBus {
     List<BusStatus.Listening> listening = new ArrayList<>();
     synchronized (this) {
       for (Listener l : listeners) {
-        listening.add(new BusStatus.Listening(l.source(), !storeAnswers));
+        listening.add(new BusStatus.Listening(l.source(), !storeAnswers, l.attached()));
       }
     }
-    return new BusStatus(parts.outbox.destinations(), listening, storeAnswers);
+    return new BusStatus(parts.outbox.destinations(), listening, storeAnswers, !closed);
   }
 
   @Override

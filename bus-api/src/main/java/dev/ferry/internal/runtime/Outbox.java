@@ -331,7 +331,10 @@ final class Outbox {
           .map(
               e ->
                   new BusStatus.Destination(
-                      e.getKey(), e.getValue().isOpen(), e.getValue().pending()))
+                      e.getKey(),
+                      e.getValue().isOpen(),
+                      e.getValue().pending(),
+                      e.getValue().openedAt()))
           .sorted(Comparator.comparing(d -> d.address().toString()))
           .toList();
     }

@@ -245,7 +245,8 @@ final class Pipeline implements DeliveryHandler {
                 continue;
               }
               int attempt = r.delivery().priorAttempts() + 1;
-              HandlerContext ctx = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
+              HandlerContext ctx =
+                  new HandlerContext(e, endpoint, attempt, uow, parts.factory, parts.observers);
               parts.observers.received(e, endpoint, attempt);
               try (HandlingScope scope = parts.observers.around(e, endpoint, attempt)) {
                 runHandlers(r, ctx);
@@ -329,7 +330,8 @@ final class Pipeline implements DeliveryHandler {
                 if (!recordInbox(uow, e)) {
                   return null;
                 }
-                ctx[0] = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
+                ctx[0] =
+                    new HandlerContext(e, endpoint, attempt, uow, parts.factory, parts.observers);
                 parts.observers.received(e, endpoint, attempt);
                 try (HandlingScope scope = parts.observers.around(e, endpoint, attempt)) {
                   runHandlers(r, ctx[0]);
