@@ -135,7 +135,24 @@ final class Observers implements MessageObserver {
         log.warn("Message observer {} failed to open a scope", o, e);
       }
     }
-    return () -> {
+    return new Handling(List.copyOf(open));
+  }
+
+  /** The scopes of every observer around one handling attempt. */
+  private record Handling(List<HandlingScope> open) implements HandlingScope {
+    @Override
+    public void failed(Throwable failure) {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).failed(failure);
+        } catch (RuntimeException e) {
+          log.warn("A message observer's handling scope failed to record a failure", e);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
       for (int i = open.size() - 1; i >= 0; i--) {
         try {
           open.get(i).close();
@@ -143,7 +160,7 @@ final class Observers implements MessageObserver {
           log.warn("Closing a handling scope of a message observer failed", e);
         }
       }
-    };
+    }
   }
 
   @Override
