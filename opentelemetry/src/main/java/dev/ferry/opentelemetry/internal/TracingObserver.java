@@ -45,7 +45,8 @@ import java.util.Map;
  *       envelope's context and current while the handlers run; ERROR with the exception when the
  *       attempt failed.
  *   <li>{@code settle <endpoint>} when the message was handled or dropped, {@code dead-letter
- *       <endpoint>} (ERROR, with the reason) when it was dead-lettered.
+ *       <endpoint>} (ERROR, with the reason) when it was dead-lettered: children of the last
+ *       handling span when it ended on the same thread, else of the envelope's context.
  * </ul>
  */
 public final class TracingObserver implements MessageObserver {
@@ -111,11 +112,29 @@ public final class TracingObserver implements MessageObserver {
             .setAttribute(ATTEMPT, (long) attempt)
             .startSpan();
     Scope current = span.makeCurrent();
-    return new ConsumerScope(span, current);
+    return new ConsumerScope(envelope.id(), span, current);
   }
 
+  /**
+   * The handling spans that ended last on this thread, by message id: the message is settled on the
+   * same thread right after (after its commit), and its settle span is the handling span's child.
+   * Bounded: a batch's messages settle together, and an attempt that failed never settles.
+   */
+  private static final ThreadLocal<Map<String, Context>> LAST_HANDLED =
+      ThreadLocal.withInitial(
+          () ->
+              new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Context> eldest) {
+                  return size() > 64;
+                }
+              });
+
   /** The consumer span of one handling attempt, current on the handling thread. */
-  private record ConsumerScope(Span span, Scope current) implements HandlingScope {
+  private record ConsumerScope(String messageId, Span span, Scope current)
+      implements HandlingScope {
     @Override
     public void failed(Throwable failure) {
       recordFailure(span, failure);
@@ -125,7 +144,14 @@ public final class TracingObserver implements MessageObserver {
     public void close() {
       current.close();
       span.end();
+      LAST_HANDLED.get().put(messageId, Context.root().with(span));
     }
+  }
+
+  /** The handling span's context when it ended on this thread, else the envelope's. */
+  private static Context settleParent(Envelope envelope) {
+    Context handled = LAST_HANDLED.get().remove(envelope.id());
+    return handled != null ? handled : EnvelopeContext.extract(envelope);
   }
 
   @Override
@@ -140,8 +166,7 @@ public final class TracingObserver implements MessageObserver {
 
   private void settle(Envelope envelope, Address endpoint, String reason) {
     SpanBuilder b =
-        messageSpan(
-                "settle", endpoint, envelope, SpanKind.CLIENT, EnvelopeContext.extract(envelope))
+        messageSpan("settle", endpoint, envelope, SpanKind.CLIENT, settleParent(envelope))
             .setAttribute(OPERATION_TYPE, "settle");
     if (reason != null) {
       b.setAttribute(REASON, reason);
@@ -154,7 +179,7 @@ public final class TracingObserver implements MessageObserver {
     Envelope e = deadLetter.envelope();
     Address endpoint = endpointOf(deadLetter.endpoint());
     Span span =
-        messageSpan("dead-letter", endpoint, e, SpanKind.CLIENT, EnvelopeContext.extract(e))
+        messageSpan("dead-letter", endpoint, e, SpanKind.CLIENT, settleParent(e))
             .setAttribute(OPERATION_TYPE, "settle")
             .setAttribute(REASON, deadLetter.reason())
             .setAttribute(ATTEMPT, (long) deadLetter.attempts())
