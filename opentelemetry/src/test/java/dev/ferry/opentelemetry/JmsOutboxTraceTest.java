@@ -78,7 +78,7 @@ class JmsOutboxTraceTest {
           MessageBus restarted = orders(broker, db.storeBuilder().schema(schema).build(), ferry)) {
         await()
             .atMost(Duration.ofSeconds(20))
-            .until(() -> telemetry.names().contains("settle ferry.test.ping.v1"));
+            .until(() -> telemetry.names().contains("process ferry.test.ping.v1"));
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> BusHealth.of(restarted).readiness().up());

@@ -45,7 +45,8 @@ final class Observers implements MessageObserver {
     Envelope current = envelope;
     String traceParent = null;
     String traceState = null;
-    for (MessageObserver o : observers) {
+    for (int i = 0; i < observers.size(); i++) {
+      MessageObserver o = observers.get(i);
       try {
         SendScope scope = o.sending(current, destination);
         if (scope == null) {
@@ -55,7 +56,9 @@ final class Observers implements MessageObserver {
         if (scope.traceParent() != null) {
           traceParent = scope.traceParent();
           traceState = scope.traceState();
-          current = current.toBuilder().traceParent(traceParent).traceState(traceState).build();
+          if (i < observers.size() - 1) { // the next observer sees it
+            current = current.toBuilder().traceParent(traceParent).traceState(traceState).build();
+          }
         }
       } catch (RuntimeException e) {
         log.warn("Message observer {} failed to open a send scope", o, e);

@@ -47,15 +47,11 @@ final class EnvelopeContext {
     return W3C.extract(Context.root(), envelope, GETTER);
   }
 
-  /** The {@code traceparent} and {@code tracestate} of a context's span. */
+  /** The {@code traceparent} and {@code tracestate} of a context's span, as W3C writes them. */
   static Map<String, String> inject(Context context) {
     Map<String, String> carrier = new HashMap<>(4);
     W3C.inject(context, carrier, Map::put);
     return carrier;
-  }
-
-  static String traceParent(Map<String, String> carrier) {
-    return carrier.get(TRACEPARENT);
   }
 
   static String traceState(Map<String, String> carrier) {

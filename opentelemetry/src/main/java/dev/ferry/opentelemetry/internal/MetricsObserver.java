@@ -42,7 +42,7 @@ public final class MetricsObserver implements MessageObserver {
   /** One attribute set per destination and type: made once, not per message. */
   private final Map<Key, Attributes> attributes = new ConcurrentHashMap<>();
 
-  private record Key(String destination, String type) {}
+  private record Key(Address destination, String type) {}
 
   public MetricsObserver(OpenTelemetry openTelemetry, MessageObserver next) {
     this.next = next;
@@ -73,13 +73,15 @@ public final class MetricsObserver implements MessageObserver {
   }
 
   private Attributes attributes(Address address, Envelope e) {
-    String destination = address == null ? "local" : address.toString();
     String type = e.messageType() == null ? "unknown" : e.messageType();
     return attributes.computeIfAbsent(
-        new Key(destination, type),
+        new Key(address, type),
         k ->
             Attributes.of(
-                Semconv.DESTINATION_NAME, k.destination(), Semconv.MESSAGE_TYPE, k.type()));
+                Semconv.DESTINATION_NAME,
+                k.destination() == null ? "local" : k.destination().toString(),
+                Semconv.MESSAGE_TYPE,
+                k.type()));
   }
 
   private static double secondsSince(Instant start, Instant now) {

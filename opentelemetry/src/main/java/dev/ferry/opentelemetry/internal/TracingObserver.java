@@ -24,6 +24,7 @@ import dev.ferry.spi.SendScope;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -44,9 +45,10 @@ import java.util.Map;
  *   <li>{@code process <endpoint>} (CONSUMER) around each handling attempt, a child of the
  *       envelope's context and current while the handlers run; ERROR with the exception when the
  *       attempt failed.
- *   <li>{@code settle <endpoint>} when the message was handled or dropped, {@code dead-letter
- *       <endpoint>} (ERROR, with the reason) when it was dead-lettered: children of the last
- *       handling span when it ended on the same thread, else of the envelope's context.
+ *   <li>a {@code settle} event on the handling span when the message was handled and committed (the
+ *       span ends then, so it covers the commit); a {@code settle <endpoint>} span when it was
+ *       dropped (duplicate, expired, discarded); {@code dead-letter <endpoint>} (ERROR, with the
+ *       reason) when it was dead-lettered, a child of its last failed handling span.
  * </ul>
  */
 public final class TracingObserver implements MessageObserver {
@@ -68,9 +70,14 @@ public final class TracingObserver implements MessageObserver {
       span.end();
       return SendScope.NONE;
     }
-    Map<String, String> carrier = EnvelopeContext.inject(Context.root().with(span));
-    return new ProducerScope(
-        span, EnvelopeContext.traceParent(carrier), EnvelopeContext.traceState(carrier));
+    SpanContext sc = span.getSpanContext();
+    String traceParent =
+        "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
+    String traceState = null;
+    if (!sc.getTraceState().isEmpty()) {
+      traceState = EnvelopeContext.traceState(EnvelopeContext.inject(Context.root().with(span)));
+    }
+    return new ProducerScope(span, traceParent, traceState);
   }
 
   private static String operationOf(Envelope envelope, Address destination) {
@@ -105,68 +112,114 @@ public final class TracingObserver implements MessageObserver {
 
   @Override
   public HandlingScope around(Envelope envelope, Address endpoint, int attempt) {
+    Attempts attempts = ATTEMPTS.get();
+    Span uncommitted = attempts.awaitingSettle.remove(envelope.id());
+    if (uncommitted != null) {
+      // Its handlers ran but their unit of work did not commit (the store failed): redelivered.
+      uncommitted.setStatus(StatusCode.ERROR, "not committed");
+      uncommitted.end();
+    }
     Span span =
         messageSpan(
                 "process", endpoint, envelope, SpanKind.CONSUMER, EnvelopeContext.extract(envelope))
             .setAttribute(OPERATION_TYPE, "process")
             .setAttribute(ATTEMPT, (long) attempt)
             .startSpan();
-    Scope current = span.makeCurrent();
-    return new ConsumerScope(envelope.id(), span, current);
+    return new ConsumerScope(envelope.id(), span, span.makeCurrent(), attempts);
   }
 
   /**
-   * The handling spans that ended last on this thread, by message id: the message is settled on the
-   * same thread right after (after its commit), and its settle span is the handling span's child.
-   * Bounded: a batch's messages settle together, and an attempt that failed never settles.
+   * The handling attempts of one thread that wait for what follows them there: a successful one for
+   * its settle (after the commit of its unit of work, on the same thread; a batch's messages settle
+   * together after the batch), which ends its span; a failed one for a dead letter, whose span is
+   * its child. Both bounded: an evicted span ends unsettled.
    */
-  private static final ThreadLocal<Map<String, Context>> LAST_HANDLED =
-      ThreadLocal.withInitial(
-          () ->
-              new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
+  private static final class Attempts {
+    final Map<String, Span> awaitingSettle =
+        new java.util.LinkedHashMap<>(16, 0.75f, false) {
+          private static final long serialVersionUID = 1L;
 
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Context> eldest) {
-                  return size() > 64;
-                }
-              });
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Span> eldest) {
+            if (size() <= 1024) {
+              return false;
+            }
+            eldest.getValue().end();
+            return true;
+          }
+        };
+    final Map<String, Context> failed =
+        new java.util.LinkedHashMap<>(16, 0.75f, false) {
+          private static final long serialVersionUID = 1L;
 
-  /** The consumer span of one handling attempt, current on the handling thread. */
-  private record ConsumerScope(String messageId, Span span, Scope current)
-      implements HandlingScope {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Context> eldest) {
+            return size() > 64;
+          }
+        };
+  }
+
+  private static final ThreadLocal<Attempts> ATTEMPTS = ThreadLocal.withInitial(Attempts::new);
+
+  /**
+   * The consumer span of one handling attempt, current on the handling thread while the handlers
+   * run; it ends when the message is settled, or at once when the attempt failed.
+   */
+  private static final class ConsumerScope implements HandlingScope {
+    private final String messageId;
+    private final Span span;
+    private final Scope current;
+    private final Attempts attempts;
+    private boolean failed;
+
+    ConsumerScope(String messageId, Span span, Scope current, Attempts attempts) {
+      this.messageId = messageId;
+      this.span = span;
+      this.current = current;
+      this.attempts = attempts;
+    }
+
     @Override
     public void failed(Throwable failure) {
+      failed = true;
       recordFailure(span, failure);
     }
 
     @Override
     public void close() {
       current.close();
-      span.end();
-      LAST_HANDLED.get().put(messageId, Context.root().with(span));
+      if (failed) {
+        span.end();
+        attempts.failed.put(messageId, Context.root().with(span));
+      } else {
+        attempts.awaitingSettle.put(messageId, span);
+      }
     }
-  }
-
-  /** The handling span's context when it ended on this thread, else the envelope's. */
-  private static Context settleParent(Envelope envelope) {
-    Context handled = LAST_HANDLED.get().remove(envelope.id());
-    return handled != null ? handled : EnvelopeContext.extract(envelope);
   }
 
   @Override
   public void handled(Envelope envelope, Address endpoint) {
-    settle(envelope, endpoint, null);
+    Span span = ATTEMPTS.get().awaitingSettle.remove(envelope.id());
+    if (span != null) {
+      span.addEvent(SETTLE_EVENT);
+      span.end();
+    } else {
+      settleSpan(envelope, endpoint, null);
+    }
   }
+
+  /** The name of the event a handling span gets when its message is settled. */
+  static final String SETTLE_EVENT = "settle";
 
   @Override
   public void dropped(Envelope envelope, Address endpoint, String reason) {
-    settle(envelope, endpoint, reason);
+    settleSpan(envelope, endpoint, reason);
   }
 
-  private void settle(Envelope envelope, Address endpoint, String reason) {
+  /** A settle of its own: a message dropped, or settled where its handling span is not known. */
+  private void settleSpan(Envelope envelope, Address endpoint, String reason) {
     SpanBuilder b =
-        messageSpan("settle", endpoint, envelope, SpanKind.CLIENT, settleParent(envelope))
+        messageSpan("settle", endpoint, envelope, SpanKind.CLIENT, failedOrSent(envelope))
             .setAttribute(OPERATION_TYPE, "settle");
     if (reason != null) {
       b.setAttribute(REASON, reason);
@@ -174,12 +227,18 @@ public final class TracingObserver implements MessageObserver {
     b.startSpan().end();
   }
 
+  /** The context of the message's last failed attempt on this thread, else the envelope's. */
+  private static Context failedOrSent(Envelope envelope) {
+    Context failed = ATTEMPTS.get().failed.remove(envelope.id());
+    return failed != null ? failed : EnvelopeContext.extract(envelope);
+  }
+
   @Override
   public void deadLettered(DeadLetter deadLetter) {
     Envelope e = deadLetter.envelope();
     Address endpoint = endpointOf(deadLetter.endpoint());
     Span span =
-        messageSpan("dead-letter", endpoint, e, SpanKind.CLIENT, settleParent(e))
+        messageSpan("dead-letter", endpoint, e, SpanKind.CLIENT, failedOrSent(e))
             .setAttribute(OPERATION_TYPE, "settle")
             .setAttribute(REASON, deadLetter.reason())
             .setAttribute(ATTEMPT, (long) deadLetter.attempts())
