@@ -118,6 +118,7 @@ final class FerryScenario implements Scenario {
                     })
                 .build();
         MessageBus sender = bus("bench-sender", queue, store).messageTypes(Payload.class).build()) {
+      long cpuBefore = processCpuNanos();
       AtomicInteger next = new AtomicInteger();
       // At a fixed rate the same producers and transaction size offer rate/producers each.
       int threads = producers;
@@ -135,8 +136,23 @@ final class FerryScenario implements Scenario {
       for (Thread w : workers) {
         w.join();
       }
-      return latencies.result(name, rate, start, "");
+      latencies.result(name, rate, start, ""); // waits for the last message
+      // CPU per message of this process (both services): the cost of the code, less sensitive
+      // than throughput to other work on a shared machine.
+      long cpu = processCpuNanos() - cpuBefore;
+      int received = Math.max(1, latencies.count());
+      return latencies.result(
+          name,
+          rate,
+          start,
+          String.format(java.util.Locale.ROOT, "CPU %.1f us/msg", cpu / 1e3 / received));
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private void produce(

@@ -66,7 +66,7 @@ public final class TracingObserver implements MessageObserver {
             .setAttribute(OPERATION_TYPE, "create")
             .startSpan();
     if (!span.getSpanContext().isValid()) {
-      // No SDK (or not sampled into a valid context): Ferry's own trace context stays.
+      // No SDK: a no-op span without a context; Ferry's own trace context stays.
       span.end();
       return SendScope.NONE;
     }
