@@ -12,8 +12,8 @@ import java.util.Objects;
  * OpenTelemetry for a Ferry bus: spans following the messaging semantic conventions (a producer
  * span at each send, publish and schedule whose context the message carries through the outbox and
  * the broker, a relay span when the relay hands it to the broker, a consumer span around each
- * handling attempt ending with a settle event, dead-letter spans) and metrics (message counters per endpoint and
- * type, latencies, and the bus's gauges).
+ * handling attempt ending with a settle event, dead-letter spans) and metrics (message counters per
+ * endpoint and type, latencies, and the bus's gauges).
  *
  * <p>Built on the OpenTelemetry API only: with no SDK installed, everything is a no-op.
  *
