@@ -125,6 +125,9 @@ class JmsOutboxTraceTest {
         .store(store)
         .observer(ferry.observer())
         .outboxPollInterval(Duration.ofMillis(100))
+        // A row whose send was cut short by the close stays claimed until its lease ends; short,
+        // so that the restarted node takes it over quickly, as after a crash.
+        .outboxLease(Duration.ofSeconds(3))
         .circuitBreakerProbeInterval(Duration.ofMillis(200))
         .shutdownTimeout(Duration.ofSeconds(2))
         .route(Ping.class, "queue:ferry.test.ping.v1")
