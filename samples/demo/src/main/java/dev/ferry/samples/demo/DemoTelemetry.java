@@ -32,6 +32,8 @@ final class DemoTelemetry implements AutoCloseable {
     exporting = COLLECTOR_SETTINGS.stream().anyMatch(DemoTelemetry::isSet);
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.service.name", "ferry-demo");
+    // OTLP over HTTP (port 4318): the demo carries the JDK's HTTP sender, not a gRPC one.
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     if (!exporting) {
       defaults.put("otel.traces.exporter", "none");
       defaults.put("otel.metrics.exporter", "none");
