@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Optional;
 
 /** An OpenTelemetry SDK with in-memory exporters, for asserting what Ferry reported. */
-final class Telemetry implements AutoCloseable {
-  final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  final OpenTelemetrySdk sdk =
+public final class Telemetry implements AutoCloseable {
+  public final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  public final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  public final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder()
@@ -29,18 +29,18 @@ final class Telemetry implements AutoCloseable {
           .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
 
-  List<SpanData> spans() {
+  public List<SpanData> spans() {
     return spans.getFinishedSpanItems();
   }
 
-  SpanData span(String name) {
+  public SpanData span(String name) {
     return spans().stream()
         .filter(s -> s.getName().equals(name))
         .findFirst()
         .orElseThrow(() -> new AssertionError("No span " + name + " in " + names()));
   }
 
-  List<String> names() {
+  public List<String> names() {
     return spans().stream().map(SpanData::getName).toList();
   }
 
