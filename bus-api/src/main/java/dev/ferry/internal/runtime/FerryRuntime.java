@@ -21,6 +21,8 @@ import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
+import dev.ferry.spi.MessageObserver;
+import dev.ferry.spi.ObserverFactory;
 import dev.ferry.spi.OutgoingEnvelope;
 import dev.ferry.spi.SendScope;
 import dev.ferry.spi.Transport;
@@ -44,6 +46,10 @@ public final class FerryRuntime implements MessageBus {
   private final Transport transport;
   private final HostExecutors executors;
   private final List<Listener> listeners = new ArrayList<>();
+
+  /** What named observers registered once the bus ran (gauges); closed first. */
+  private final List<AutoCloseable> observerResources = new ArrayList<>();
+
   private final RequestReplies requests;
   private final DeadLettersView deadLetters;
   private Listener replyListener;
@@ -83,7 +89,10 @@ public final class FerryRuntime implements MessageBus {
     HandlerRegistry handlers = routing.handlers;
     Router router = routing.router;
     Counters counters = new Counters();
-    Observers observers = new Observers(spec.observers());
+    List<ObserverFactory> named = namedObservers(spec);
+    List<MessageObserver> all = new ArrayList<>(spec.observers());
+    named.forEach(f -> all.add(f.create(spec.config())));
+    Observers observers = new Observers(all);
     Outbox outbox = new Outbox(settings, transport, store, executors, counters, observers);
     ErrorPolicy fallback =
         spec.defaultPolicy() != null ? spec.defaultPolicy() : ErrorPolicy.defaultPolicy();
@@ -107,6 +116,9 @@ public final class FerryRuntime implements MessageBus {
     FerryRuntime runtime = new FerryRuntime(parts, routing, transport, executors);
     try {
       runtime.startParts(spec);
+      for (ObserverFactory f : named) {
+        runtime.observerResources.add(f.started(runtime));
+      }
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
@@ -115,6 +127,11 @@ public final class FerryRuntime implements MessageBus {
       throw new FerryException("Cannot start the bus: " + e.getMessage(), e);
     }
     return runtime;
+  }
+
+  private static List<ObserverFactory> namedObservers(BusSpec spec) {
+    List<String> names = spec.config().get(FerryKeys.OBSERVERS);
+    return names == null || names.isEmpty() ? List.of() : ObserverFactory.named(names);
   }
 
   /**
@@ -358,6 +375,13 @@ public final class FerryRuntime implements MessageBus {
       return;
     }
     closed = true;
+    for (AutoCloseable r : observerResources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        log.warn("Closing an observer's resource failed", e);
+      }
+    }
     Duration timeout = parts.settings.shutdownTimeout();
     for (Listener l : listeners) {
       quietly(l::close, "listener " + l.source());
