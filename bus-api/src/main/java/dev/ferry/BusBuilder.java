@@ -167,6 +167,14 @@ public final class BusBuilder {
     return this;
   }
 
+  /**
+   * Installs observers by name ({@code ferry.observers}), each created by the {@link
+   * dev.ferry.spi.ObserverFactory} of that name on the class path, e.g. {@code "opentelemetry"}.
+   */
+  public BusBuilder observers(String... names) {
+    return set(FerryKeys.OBSERVERS, String.join(",", names));
+  }
+
   /** Configuration to read keys from, instead of the environment (values set here still win). */
   public BusBuilder config(FerryConfig config) {
     this.baseConfig = Objects.requireNonNull(config, "config");

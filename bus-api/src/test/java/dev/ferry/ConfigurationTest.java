@@ -20,6 +20,19 @@ class ConfigurationTest {
   }
 
   @Test
+  void anObserverNamedInTheConfigurationMustBeOnTheClassPath() {
+    assertThatThrownBy(
+            () ->
+                MessageBus.builder()
+                    .localBroker(java.util.UUID.randomUUID().toString())
+                    .observers("opentelemetry")
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("ferry.observers names 'opentelemetry'")
+        .hasMessageContaining("ferry-opentelemetry");
+  }
+
+  @Test
   void explicitValuesWinOverSystemPropertiesOverPropertiesFile() {
     // ferry.properties on the test classpath sets ferry.service-name=from-file and
     // ferry.request.timeout=5s; MicroProfile Config (SmallRye, test scope) also sees both.

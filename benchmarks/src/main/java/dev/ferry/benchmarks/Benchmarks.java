@@ -26,13 +26,23 @@ import java.util.stream.Stream;
  * <p>Arguments: {@code --messages=N} per saturation run (default 50000), {@code --warmup=N}
  * (default 10000), {@code --rates=100,1000,5000} for the fixed-rate latency runs, {@code
  * --backlog=N} messages for the backlog run (default 1000000; 0 skips it), {@code
- * --only=raw,ferry,durable10,durable1,peer,pg} to pick scenarios, {@code --out=DIR}.
+ * --only=raw,ferry,ferry-otel,durable10,durable1,peer,pg} to pick scenarios ({@code ferry-otel} is
+ * {@code ferry} with Ferry's traces and metrics on), {@code --out=DIR}.
  */
 public final class Benchmarks {
   private Benchmarks() {}
 
   static final List<String> ALL =
-      List.of("raw", "ferry", "durable10", "durable1", "peer", "pg", "sb-raw", "sb-ferry");
+      List.of(
+          "raw",
+          "ferry",
+          "ferry-otel",
+          "durable10",
+          "durable1",
+          "peer",
+          "pg",
+          "sb-raw",
+          "sb-ferry");
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = new LinkedHashMap<>();

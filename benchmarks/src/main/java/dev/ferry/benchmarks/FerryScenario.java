@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  * Ferry from one service to another over JMS: producer threads call {@code bus.send} (inside
  * business transactions of {@code txSize} messages when durable), a handler in the other service
  * records the latency. Durable means the PostgreSQL store on both sides: outbox and relay for the
- * sender, the inbox for the receiver.
+ * sender, the inbox for the receiver. With telemetry, both services report Ferry's spans and
+ * metrics to an OpenTelemetry SDK (see {@link BenchTelemetry}).
  */
 final class FerryScenario implements Scenario {
   private final String name;
@@ -22,6 +23,7 @@ final class FerryScenario implements Scenario {
   private final DataSource dataSource;
   private final int producers;
   private final int txSize;
+  private final BenchTelemetry telemetry;
   private int run;
 
   /**
@@ -29,7 +31,24 @@ final class FerryScenario implements Scenario {
    * @param txSize messages per business transaction (durable only)
    */
   FerryScenario(String name, String brokerUrl, DataSource dataSource, int producers, int txSize) {
-    this(name, () -> JmsTransport.builder().url(brokerUrl).build(), dataSource, producers, txSize);
+    this(name, brokerUrl, dataSource, producers, txSize, null);
+  }
+
+  /** With {@code telemetry} non-null, every bus of the scenario reports to it. */
+  FerryScenario(
+      String name,
+      String brokerUrl,
+      DataSource dataSource,
+      int producers,
+      int txSize,
+      BenchTelemetry telemetry) {
+    this(
+        name,
+        () -> JmsTransport.builder().url(brokerUrl).build(),
+        dataSource,
+        producers,
+        txSize,
+        telemetry);
   }
 
   FerryScenario(
@@ -38,6 +57,17 @@ final class FerryScenario implements Scenario {
       DataSource dataSource,
       int producers,
       int txSize) {
+    this(name, transport, dataSource, producers, txSize, null);
+  }
+
+  private FerryScenario(
+      String name,
+      java.util.function.Supplier<dev.ferry.spi.Transport> transport,
+      DataSource dataSource,
+      int producers,
+      int txSize,
+      BenchTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.name = name;
     this.transport = transport;
     this.dataSource = dataSource;
@@ -67,6 +97,9 @@ final class FerryScenario implements Scenario {
     if (store != null) {
       b.store(store);
     }
+    if (telemetry != null) {
+      b.observer(telemetry.ferry().observer());
+    }
     return b;
   }
 
@@ -86,6 +119,7 @@ final class FerryScenario implements Scenario {
                     })
                 .build();
         MessageBus sender = bus("bench-sender", queue, store).messageTypes(Payload.class).build()) {
+      long cpuBefore = processCpuNanos();
       AtomicInteger next = new AtomicInteger();
       // At a fixed rate the same producers and transaction size offer rate/producers each.
       int threads = producers;
@@ -103,8 +137,23 @@ final class FerryScenario implements Scenario {
       for (Thread w : workers) {
         w.join();
       }
-      return latencies.result(name, rate, start, "");
+      latencies.result(name, rate, start, ""); // waits for the last message
+      // CPU per message of this process (both services): the cost of the code, less sensitive
+      // than throughput to other work on a shared machine.
+      long cpu = processCpuNanos() - cpuBefore;
+      int received = Math.max(1, latencies.count());
+      return latencies.result(
+          name,
+          rate,
+          start,
+          String.format(java.util.Locale.ROOT, "CPU %.1f us/msg", cpu / 1e3 / received));
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private void produce(

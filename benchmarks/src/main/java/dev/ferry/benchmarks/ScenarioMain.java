@@ -64,6 +64,9 @@ public final class ScenarioMain {
     return switch (name) {
       case "raw" -> new RawJmsScenario(broker, 4);
       case "ferry" -> new FerryScenario("Ferry JMS, non-durable", broker, null, 1, 1);
+      case "ferry-otel" ->
+          new FerryScenario(
+              "Ferry JMS, non-durable, traced", broker, null, 1, 1, BenchTelemetry.start());
       case "durable10" -> new FerryScenario("Ferry durable, tx of 10", broker, ds, 4, 10);
       case "durable1" -> new FerryScenario("Ferry durable, tx of 1", broker, ds, 4, 1);
       case "peer" -> new PeerOutboxScenario(broker, ds, 4, 10);

@@ -38,6 +38,16 @@ public final class FerryKeys {
           "The transport: local (in-memory), jms or servicebus.",
           "transport");
 
+  public static final ConfigKey<List<String>> OBSERVERS =
+      ConfigKey.of(
+          "ferry.observers",
+          LIST,
+          null,
+          "Message observers to install by name (comma-separated), found on the class path: e.g."
+              + " opentelemetry (ferry-opentelemetry: traces and metrics through"
+              + " GlobalOpenTelemetry).",
+          "observers");
+
   public static final ConfigKey<List<String>> SCAN_PACKAGES =
       ConfigKey.of(
           "ferry.handlers.scan-packages",
@@ -282,6 +292,7 @@ public final class FerryKeys {
         SERVICE_NAME,
         NODE_ID,
         TRANSPORT,
+        OBSERVERS,
         SCAN_PACKAGES,
         ROUTES,
         LISTENER_CONCURRENCY,

@@ -13,6 +13,14 @@ public interface Listener extends AutoCloseable {
   void resume();
 
   /** Stops receiving and waits for in-flight deliveries to settle. */
+  /**
+   * Whether the listener is connected to its source now; false while it reconnects after the broker
+   * went away. Readiness checks read it ({@link dev.ferry.BusHealth}).
+   */
+  default boolean attached() {
+    return true;
+  }
+
   @Override
   void close();
 }

@@ -10,6 +10,19 @@ import dev.ferry.Envelope;
  */
 public interface MessageObserver {
 
+  /**
+   * A message is about to be sent ({@code send}, {@code publish}, {@code schedule}, a request, or a
+   * cascade of a handler), on the sending thread, before it is stored. The returned scope may give
+   * the envelope its own trace context (see {@link SendScope}); observers are asked in order, each
+   * seeing the envelope as the previous ones left it.
+   *
+   * @param envelope the message as Ferry made it
+   * @param destination where it goes
+   */
+  default SendScope sending(Envelope envelope, Address destination) {
+    return SendScope.NONE;
+  }
+
   /** The envelope was accepted for sending (stored in the outbox). */
   default void sent(OutgoingEnvelope outgoing) {}
 

@@ -2,12 +2,15 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.it.support.Db;
 import dev.ferry.it.support.Deployments;
 import dev.ferry.it.support.Http;
 import dev.ferry.it.support.Json;
+import dev.ferry.it.support.PostgresLauncher;
+import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,5 +170,56 @@ class OrderFlowIT {
     assertThat(body.get("status").asText()).isEqualTo("UP");
     assertThat(body.get("transport").asText()).isEqualTo("jms");
     assertThat(body.get("database").asText()).isEqualTo("UP");
+  }
+
+  /** The management interface of the {@code wildfly} container (port 9990, offset 100). */
+  static final URI READY = URI.create("http://127.0.0.1:10090/health/ready");
+
+  /** Ferry's check in a MicroProfile Health answer, or null when it is not there. */
+  private static JsonNode ferryCheck(Http.Answer answer) {
+    for (JsonNode check : Json.read(answer.body()).path("checks")) {
+      if (check.path("name").asText().equals("ferry")) {
+        return check;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void readinessIsDownWhilePostgresIsStoppedAndUpOnceItIsBack() throws Exception {
+    assumeTrue(PostgresLauncher.embedded(), "needs the embedded PostgreSQL, which it stops");
+    Http.Answer ready = Http.get(READY);
+    assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+    assertThat(ferryCheck(ready).path("status").asText()).isEqualTo("UP");
+    assertThat(ferryCheck(ready).path("data").path("service").asText()).isEqualTo("orders");
+
+    PostgresLauncher.stopServer();
+    try {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                Http.Answer down = Http.get(READY);
+                assertThat(down.status()).as(down.body()).isEqualTo(503);
+                JsonNode ferry = ferryCheck(down);
+                assertThat(ferry.path("status").asText()).isEqualTo("DOWN");
+                assertThat(ferry.path("data").path("reason.1").asText())
+                    .isEqualTo("store does not answer");
+              });
+    } finally {
+      PostgresLauncher.startServer();
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Http.Answer up = Http.get(READY);
+              assertThat(up.status()).as(up.body()).isEqualTo(200);
+              assertThat(ferryCheck(up).path("status").asText()).isEqualTo("UP");
+            });
+    // The application works again: an order placed now is billed.
+    Http http = new Http(base);
+    UUID id = UUID.fromString(Http.orderId(http.post("orders", Http.order("grace", "TEA-1", 1))));
+    await().atMost(WAIT).until(() -> DB.rows("invoices", id) == 1);
   }
 }

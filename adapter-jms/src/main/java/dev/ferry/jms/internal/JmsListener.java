@@ -50,6 +50,9 @@ public final class JmsListener extends PollingListener {
   private final int maxBodySize;
   private final CountDownLatch attached = new CountDownLatch(1);
 
+  /** Whether a consumer is open on the source now; cleared while the listener reconnects. */
+  private volatile boolean consuming;
+
   public JmsListener(
       JmsConnection connection,
       Address source,
@@ -99,12 +102,14 @@ public final class JmsListener extends PollingListener {
         MessageConsumer consumer = consumer(session);
         MessageProducer requeuer = session.createProducer(null);
         attached.countDown();
+        consuming = true;
         failures = 0;
         while (awaitResumed()) {
           receiveBatch(session, consumer, requeuer);
           supervisor.succeeded();
         }
       } catch (JMSException e) {
+        consuming = false;
         failures++;
         if (running()) {
           // A missing queue or a refused selector is this listener's problem; only a broken
@@ -126,6 +131,7 @@ public final class JmsListener extends PollingListener {
           Thread.sleep(wait);
         }
       } catch (RuntimeException | Error unexpected) {
+        consuming = false;
         // Whatever else broke the round: the session is closed (its messages come back) and
         // the loop goes on after a backoff.
         if (running()) {
@@ -283,5 +289,10 @@ public final class JmsListener extends PollingListener {
         log.debug("Closing a JMS session failed", e);
       }
     }
+  }
+
+  @Override
+  public boolean attached() {
+    return consuming && running();
   }
 }

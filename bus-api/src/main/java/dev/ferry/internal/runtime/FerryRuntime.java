@@ -15,6 +15,7 @@ import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.SendScope;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportContext;
 import java.time.Duration;
@@ -38,6 +39,10 @@ public final class FerryRuntime implements MessageBus {
   private final Transport transport;
   private final HostExecutors executors;
   private final List<Listener> listeners = new ArrayList<>();
+
+  /** What named observers registered once the bus ran (gauges); closed first. */
+  private final List<AutoCloseable> observerResources = new ArrayList<>();
+
   private final RequestReplies requests;
   private final DeadLettersView deadLetters;
   private Listener replyListener;
@@ -96,15 +101,25 @@ public final class FerryRuntime implements MessageBus {
     }
   }
 
-  private void submit(OutgoingEnvelope outgoing) {
+  private void submit(OutgoingEnvelope untraced) {
     checkOpen();
+    SendScope scope = parts.observers.sending(untraced.envelope(), untraced.destination());
     try {
-      parts.outbox.submit(List.of(outgoing));
+      parts.outbox.submit(List.of(Observers.traced(untraced, scope)));
     } catch (RuntimeException e) {
+      scope.failed(e);
       throw e;
     } catch (Exception e) {
+      scope.failed(e);
       throw new FerryException("Cannot store outgoing message: " + e.getMessage(), e);
+    } finally {
+      scope.close();
     }
+  }
+
+  /** Keeps what a named observer registered once the bus ran, to close it with the bus. */
+  void keepObserverResource(AutoCloseable resource) {
+    observerResources.add(resource);
   }
 
   @Override
@@ -248,10 +263,10 @@ public final class FerryRuntime implements MessageBus {
     List<BusStatus.Listening> listening = new ArrayList<>();
     synchronized (this) {
       for (Listener l : listeners) {
-        listening.add(new BusStatus.Listening(l.source(), !storeAnswers));
+        listening.add(new BusStatus.Listening(l.source(), !storeAnswers, l.attached()));
       }
     }
-    return new BusStatus(parts.outbox.destinations(), listening, storeAnswers);
+    return new BusStatus(parts.outbox.destinations(), listening, storeAnswers, !closed);
   }
 
   @Override
@@ -260,6 +275,13 @@ public final class FerryRuntime implements MessageBus {
       return;
     }
     closed = true;
+    for (AutoCloseable r : observerResources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        log.warn("Closing an observer's resource failed", e);
+      }
+    }
     Duration timeout = parts.settings.shutdownTimeout();
     for (Listener l : listeners) {
       quietly(l::close, "listener " + l.source());

@@ -6,6 +6,7 @@ import dev.ferry.Envelope;
 import dev.ferry.MessageContext;
 import dev.ferry.internal.runtime.EnvelopeFactory.Mode;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.SendScope;
 import dev.ferry.spi.UnitOfWork;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,15 +21,32 @@ final class HandlerContext implements MessageContext {
   private final int attempt;
   private final UnitOfWork uow;
   private final EnvelopeFactory factory;
+  private final Observers observers;
   final List<OutgoingEnvelope> cascades = new ArrayList<>();
 
   HandlerContext(
-      Envelope envelope, Address endpoint, int attempt, UnitOfWork uow, EnvelopeFactory factory) {
+      Envelope envelope,
+      Address endpoint,
+      int attempt,
+      UnitOfWork uow,
+      EnvelopeFactory factory,
+      Observers observers) {
     this.envelope = envelope;
     this.endpoint = endpoint;
     this.attempt = attempt;
     this.uow = uow;
     this.factory = factory;
+    this.observers = observers;
+  }
+
+  /**
+   * Adds a cascade with the trace context the observers give it; its send scope ends at once, on
+   * the handling thread, inside the handling's scope.
+   */
+  private void cascade(OutgoingEnvelope untraced) {
+    try (SendScope scope = observers.sending(untraced.envelope(), untraced.destination())) {
+      cascades.add(Observers.traced(untraced, scope));
+    }
   }
 
   @Override
@@ -48,7 +66,7 @@ final class HandlerContext implements MessageContext {
 
   @Override
   public void respond(Object reply) {
-    cascades.add(factory.create(reply, Mode.REPLY, DeliveryOptions.none(), envelope, null));
+    cascade(factory.create(reply, Mode.REPLY, DeliveryOptions.none(), envelope, null));
   }
 
   @Override
@@ -58,7 +76,7 @@ final class HandlerContext implements MessageContext {
 
   @Override
   public void send(Object message, DeliveryOptions options) {
-    cascades.add(factory.create(message, Mode.SEND, options, envelope, null));
+    cascade(factory.create(message, Mode.SEND, options, envelope, null));
   }
 
   @Override
@@ -68,12 +86,12 @@ final class HandlerContext implements MessageContext {
 
   @Override
   public void publish(Object message, DeliveryOptions options) {
-    cascades.add(factory.create(message, Mode.PUBLISH, options, envelope, null));
+    cascade(factory.create(message, Mode.PUBLISH, options, envelope, null));
   }
 
   @Override
   public void schedule(Object message, Instant at) {
-    cascades.add(factory.create(message, Mode.ROUTED, DeliveryOptions.none(), envelope, at));
+    cascade(factory.create(message, Mode.ROUTED, DeliveryOptions.none(), envelope, at));
   }
 
   @Override
@@ -105,7 +123,7 @@ final class HandlerContext implements MessageContext {
         && envelope.replyType().equals(aliasOf.apply(result.getClass()))) {
       respond(result);
     } else {
-      cascades.add(factory.create(result, Mode.ROUTED, DeliveryOptions.none(), envelope, null));
+      cascade(factory.create(result, Mode.ROUTED, DeliveryOptions.none(), envelope, null));
     }
   }
 }

@@ -28,7 +28,8 @@ final class LocalInvoker {
     Object[] last = new Object[1];
     EnvelopeStore.TransactionalWork<Void> work =
         uow -> {
-          HandlerContext ctx = new HandlerContext(envelope, null, 1, uow, parts.factory);
+          HandlerContext ctx =
+              new HandlerContext(envelope, null, 1, uow, parts.factory, parts.observers);
           for (HandlerDescriptor h : handlers) {
             last[0] = h.invoker().invoke(message, ctx);
           }

@@ -6,6 +6,7 @@ import dev.ferry.Envelope;
 import dev.ferry.spi.HandlingScope;
 import dev.ferry.spi.MessageObserver;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.spi.SendScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,6 +30,80 @@ final class Observers implements MessageObserver {
         log.warn("Message observer {} failed", o, e);
       }
     }
+  }
+
+  /**
+   * Opens every observer's send scope in order, each seeing the trace context the previous ones
+   * gave; the returned scope carries the last context given and closes them in reverse order.
+   */
+  @Override
+  public SendScope sending(Envelope envelope, Address destination) {
+    if (observers.isEmpty()) {
+      return SendScope.NONE;
+    }
+    List<SendScope> open = new ArrayList<>(observers.size());
+    Envelope current = envelope;
+    String traceParent = null;
+    String traceState = null;
+    for (int i = 0; i < observers.size(); i++) {
+      MessageObserver o = observers.get(i);
+      try {
+        SendScope scope = o.sending(current, destination);
+        if (scope == null) {
+          continue;
+        }
+        open.add(scope);
+        if (scope.traceParent() != null) {
+          traceParent = scope.traceParent();
+          traceState = scope.traceState();
+          if (i < observers.size() - 1) { // the next observer sees it
+            current = current.toBuilder().traceParent(traceParent).traceState(traceState).build();
+          }
+        }
+      } catch (RuntimeException e) {
+        log.warn("Message observer {} failed to open a send scope", o, e);
+      }
+    }
+    return new Sending(List.copyOf(open), traceParent, traceState);
+  }
+
+  /** The scopes of every observer for one message being sent. */
+  private record Sending(List<SendScope> open, String traceParent, String traceState)
+      implements SendScope {
+    @Override
+    public void failed(Throwable failure) {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).failed(failure);
+        } catch (RuntimeException e) {
+          log.warn("A message observer's send scope failed to record a failure", e);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).close();
+        } catch (RuntimeException e) {
+          log.warn("Closing a send scope of a message observer failed", e);
+        }
+      }
+    }
+  }
+
+  /** The envelope with the trace context a send scope gave it, if any. */
+  static OutgoingEnvelope traced(OutgoingEnvelope outgoing, SendScope scope) {
+    if (scope.traceParent() == null) {
+      return outgoing;
+    }
+    Envelope e =
+        outgoing.envelope().toBuilder()
+            .traceParent(scope.traceParent())
+            .traceState(scope.traceState())
+            .build();
+    return new OutgoingEnvelope(e, outgoing.destination(), outgoing.dueAt());
   }
 
   @Override
@@ -63,7 +138,24 @@ final class Observers implements MessageObserver {
         log.warn("Message observer {} failed to open a scope", o, e);
       }
     }
-    return () -> {
+    return new Handling(List.copyOf(open));
+  }
+
+  /** The scopes of every observer around one handling attempt. */
+  private record Handling(List<HandlingScope> open) implements HandlingScope {
+    @Override
+    public void failed(Throwable failure) {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).failed(failure);
+        } catch (RuntimeException e) {
+          log.warn("A message observer's handling scope failed to record a failure", e);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
       for (int i = open.size() - 1; i >= 0; i--) {
         try {
           open.get(i).close();
@@ -71,7 +163,7 @@ final class Observers implements MessageObserver {
           log.warn("Closing a handling scope of a message observer failed", e);
         }
       }
-    };
+    }
   }
 
   @Override

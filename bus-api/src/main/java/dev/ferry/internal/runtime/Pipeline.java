@@ -273,13 +273,18 @@ final class Pipeline implements DeliveryHandler {
                 continue;
               }
               int attempt = r.delivery().priorAttempts() + 1;
-              HandlerContext ctx = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
+              HandlerContext ctx =
+                  new HandlerContext(e, endpoint, attempt, uow, parts.factory, parts.observers);
               parts.observers.received(e, endpoint, attempt);
-              try (HandlingScope scope = parts.observers.around(e, endpoint, attempt)) {
+              HandlingScope scope = parts.observers.around(e, endpoint, attempt);
+              try {
                 runHandlers(r, ctx);
               } catch (Exception | Error failure) {
+                scope.failed(failure);
                 failed[0] = new BatchFailure(r, failure);
                 throw new HandlerFailure(failure);
+              } finally {
+                scope.close();
               }
               contexts.add(ctx);
             }
@@ -358,12 +363,17 @@ final class Pipeline implements DeliveryHandler {
                 if (!recordInbox(uow, e)) {
                   return null;
                 }
-                ctx[0] = new HandlerContext(e, endpoint, attempt, uow, parts.factory);
+                ctx[0] =
+                    new HandlerContext(e, endpoint, attempt, uow, parts.factory, parts.observers);
                 parts.observers.received(e, endpoint, attempt);
-                try (HandlingScope scope = parts.observers.around(e, endpoint, attempt)) {
+                HandlingScope scope = parts.observers.around(e, endpoint, attempt);
+                try {
                   runHandlers(r, ctx[0]);
                 } catch (Exception | Error handlerFailure) {
+                  scope.failed(handlerFailure);
                   throw new HandlerFailure(handlerFailure);
+                } finally {
+                  scope.close();
                 }
                 parts.outbox.enlist(uow, ctx[0].cascades);
                 return null;

@@ -11,8 +11,12 @@ import dev.ferry.internal.serialization.JacksonSerializer;
 import dev.ferry.internal.types.MessageTypes;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.HostExecutors;
+import dev.ferry.spi.MessageObserver;
+import dev.ferry.spi.ObserverFactory;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportFactory;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Makes a bus from its spec: settings, routing, the transport (given, or found by {@code
@@ -45,7 +49,10 @@ public final class RuntimeWiring {
     HandlerRegistry handlers = routing.handlers;
     Router router = routing.router;
     Counters counters = new Counters();
-    Observers observers = new Observers(spec.observers());
+    List<ObserverFactory> named = namedObservers(spec);
+    List<MessageObserver> all = new ArrayList<>(spec.observers());
+    named.forEach(f -> all.add(f.create(spec.config())));
+    Observers observers = new Observers(all);
     Outbox outbox = new Outbox(settings, transport, store, executors, counters, observers);
     ErrorPolicy fallback =
         spec.defaultPolicy() != null ? spec.defaultPolicy() : ErrorPolicy.defaultPolicy();
@@ -69,6 +76,9 @@ public final class RuntimeWiring {
     FerryRuntime runtime = new FerryRuntime(parts, routing, transport, executors);
     try {
       runtime.startParts(spec);
+      for (ObserverFactory f : named) {
+        runtime.keepObserverResource(f.started(runtime));
+      }
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
@@ -77,6 +87,11 @@ public final class RuntimeWiring {
       throw new FerryException("Cannot start the bus: " + e.getMessage(), e);
     }
     return runtime;
+  }
+
+  private static List<ObserverFactory> namedObservers(BusSpec spec) {
+    List<String> names = spec.config().get(FerryKeys.OBSERVERS);
+    return names == null || names.isEmpty() ? List.of() : ObserverFactory.named(names);
   }
 
   /**

@@ -172,7 +172,10 @@ final class SenderAgents {
           .map(
               e ->
                   new BusStatus.Destination(
-                      e.getKey(), e.getValue().isOpen(), e.getValue().pending()))
+                      e.getKey(),
+                      e.getValue().isOpen(),
+                      e.getValue().pending(),
+                      e.getValue().openedAt()))
           .sorted(Comparator.comparing(d -> d.address().toString()))
           .toList();
     }

@@ -87,6 +87,14 @@ public final class Deployments {
               <user-name>${orders.jdbc.user}</user-name>
               <password>${orders.jdbc.password:}</password>
             </security>
+            <validation>
+              <!-- A connection broken by a database restart is destroyed, not handed out again. -->
+              <valid-connection-checker
+                  class-name="org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker"/>
+              <validate-on-match>true</validate-on-match>
+              <exception-sorter
+                  class-name="org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter"/>
+            </validation>
           </datasource>
         </datasources>
         """;

@@ -29,6 +29,11 @@ public final class Http {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
+  /** A GET of an absolute URI, e.g. the management interface's {@code /health/ready}. */
+  public static Answer get(URI uri) {
+    return send(HttpRequest.newBuilder(uri).GET());
+  }
+
   public Answer post(String path, String json) {
     return send(
         HttpRequest.newBuilder(base.resolve(path))

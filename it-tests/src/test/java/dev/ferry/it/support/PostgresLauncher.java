@@ -3,11 +3,15 @@ package dev.ferry.it.support;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -57,13 +61,8 @@ public final class PostgresLauncher implements LauncherSessionListener {
       password = System.getenv().getOrDefault("FERRY_TEST_JDBC_PASSWORD", "");
     } else {
       try {
-        embedded =
-            EmbeddedPostgres.builder()
-                .setServerConfig("max_connections", "300")
-                .setServerConfig("fsync", "off")
-                .setServerConfig("synchronous_commit", "off")
-                .setServerConfig("full_page_writes", "off")
-                .start();
+        deleteRecursively(DATA);
+        embedded = embedded(0);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start embedded PostgreSQL", e);
       }
@@ -87,6 +86,61 @@ public final class PostgresLauncher implements LauncherSessionListener {
     }
     System.setProperty("ferry.it.jdbc.user", user);
     System.setProperty("ferry.it.jdbc.password", password);
+  }
+
+  /** The embedded server's data, kept across {@link #stopServer()} and {@link #startServer()}. */
+  private static final Path DATA =
+      Path.of(System.getProperty("ferry.it.work", "target/it-work"), "postgres");
+
+  private static EmbeddedPostgres embedded(int port) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(DATA)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("fsync", "off")
+        .setServerConfig("synchronous_commit", "off")
+        .setServerConfig("full_page_writes", "off")
+        .start();
+  }
+
+  /**
+   * Stops the embedded server as an outage would: connections break and new ones are refused;
+   * {@link #startServer()} brings it back on the same port with the same data.
+   */
+  public static synchronized void stopServer() throws IOException {
+    if (embedded == null) {
+      throw new IllegalStateException("Only the embedded PostgreSQL can be stopped by a test");
+    }
+    port = embedded.getPort();
+    embedded.close();
+    embedded = null;
+  }
+
+  /** Starts the embedded server again after {@link #stopServer()}. */
+  public static synchronized void startServer() throws IOException {
+    if (embedded == null) {
+      embedded = embedded(port);
+    }
+  }
+
+  /** Whether the server is this JVM's embedded one, which a test may stop and start. */
+  public static synchronized boolean embedded() {
+    start();
+    return embedded != null || port != 0;
+  }
+
+  private static int port;
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   static synchronized void stop() {

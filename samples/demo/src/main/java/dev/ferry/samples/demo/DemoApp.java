@@ -14,6 +14,11 @@ import dev.ferry.samples.demo.DemoMessages.OrderPlaced;
 import dev.ferry.samples.demo.DemoMessages.Ping;
 import dev.ferry.samples.demo.DemoMessages.Pong;
 import dev.ferry.samples.demo.DemoMessages.RemindCustomer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +133,8 @@ public final class DemoApp {
       throws Exception {
     long t0 = System.nanoTime();
     List<FlowResult> results = new ArrayList<>();
-    try (Infrastructure infra = new Infrastructure(config).start(workDir)) {
+    try (DemoTelemetry telemetry = new DemoTelemetry();
+        Infrastructure infra = new Infrastructure(config).start(workDir)) {
       Jdbi jdbi = Jdbi.create(infra.dataSource());
       jdbi.useHandle(
           h -> {
@@ -139,7 +145,7 @@ public final class DemoApp {
                 "create table if not exists demo_invoices (order_id uuid primary key,"
                     + " total numeric)");
           });
-      try (DemoServices services = new DemoServices(infra);
+      try (DemoServices services = new DemoServices(infra, telemetry);
           ConsoleServer console = startConsole(services)) {
         System.out.printf(
             Locale.ROOT,
@@ -158,13 +164,14 @@ public final class DemoApp {
         view.scheduleAtFixedRate(live::print, 1, 1, TimeUnit.SECONDS);
         try {
           results.add(pingPong(services, timeout));
-          results.addAll(orderFlow(services, orders, timeout));
+          results.addAll(orderFlow(services, telemetry, orders, timeout));
           results.add(durableAcrossRestart(infra, services, notes, timeout));
         } finally {
           view.shutdownNow();
         }
         live.print();
         report(results, services);
+        printTrace(telemetry);
         if (!linger.isZero()) {
           System.out.printf("%nThe console stays up for %s: %s%n", linger, console.operatorUrl());
           Thread.sleep(linger.toMillis());
@@ -215,8 +222,34 @@ public final class DemoApp {
         "slowest round trip " + slowest + " ms");
   }
 
-  private static List<FlowResult> orderFlow(DemoServices s, int orders, Duration timeout)
-      throws Exception {
+  /** The trace of the first order, as a waterfall; where the spans went besides. */
+  private static void printTrace(DemoTelemetry telemetry) {
+    List<SpanData> spans = telemetry.recorder.spans();
+    String trace =
+        spans.stream()
+            .filter(s -> s.getName().equals(PLACE_ORDER))
+            .min(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
+            .map(SpanData::getTraceId)
+            .orElse(null);
+    System.out.println();
+    System.out.println(
+        "One order's trace (the web request, its transaction, the outbox, the broker, each"
+            + " handler):");
+    System.out.print(
+        TraceWaterfall.render(spans.stream().filter(s -> s.getTraceId().equals(trace)).toList()));
+    System.out.println(
+        telemetry.exporting
+            ? "Spans and metrics were exported as the OTEL_* settings say."
+            : "Set OTEL_EXPORTER_OTLP_ENDPOINT to export spans and metrics to a collector.");
+  }
+
+  /** The name of the span that stands for the web request placing an order. */
+  static final String PLACE_ORDER = "POST /orders";
+
+  @SuppressWarnings("try") // the request span is current while the order is placed, never called
+  private static List<FlowResult> orderFlow(
+      DemoServices s, DemoTelemetry telemetry, int orders, Duration timeout) throws Exception {
+    Tracer tracer = telemetry.openTelemetry().getTracer("ferry-demo");
     System.out.printf(
         "== order flow: %d orders and 1 poison order, each published with its"
             + " insert in one transaction, with a reminder scheduled 3 s later%n",
@@ -226,20 +259,25 @@ public final class DemoApp {
       String customer = i == orders ? "poison" : "customer-" + (i % 7);
       OrderPlaced order =
           new OrderPlaced(UUID.randomUUID(), i, customer, BigDecimal.valueOf(10 + i % 90));
-      // tag::order-transaction[]
-      FerryJdbi.useTransaction(
-          s.store("orders"),
-          db -> {
-            db.execute(
-                "insert into demo_orders (id, customer, total) values (?, ?, ?)",
-                order.orderId(),
-                order.customer(),
-                order.total());
-            bus.publish(order); // stored in this transaction, sent after commit
-            bus.schedule(
-                new RemindCustomer(order.orderId(), order.customer()), Duration.ofSeconds(3));
-          });
-      // end::order-transaction[]
+      Span request = tracer.spanBuilder(PLACE_ORDER).setSpanKind(SpanKind.SERVER).startSpan();
+      try (Scope ignored = request.makeCurrent()) {
+        // tag::order-transaction[]
+        FerryJdbi.useTransaction(
+            s.store("orders"),
+            db -> {
+              db.execute(
+                  "insert into demo_orders (id, customer, total) values (?, ?, ?)",
+                  order.orderId(),
+                  order.customer(),
+                  order.total());
+              bus.publish(order); // stored in this transaction, sent after commit
+              bus.schedule(
+                  new RemindCustomer(order.orderId(), order.customer()), Duration.ofSeconds(3));
+            });
+        // end::order-transaction[]
+      } finally {
+        request.end();
+      }
       s.billing.sent();
       s.email.sent();
       s.reminders.sent();

@@ -40,8 +40,16 @@ final class DemoServices implements AutoCloseable {
   private final Map<String, MessageBus> buses = new LinkedHashMap<>();
   private final Map<String, JdbiEnvelopeStore> stores = new LinkedHashMap<>();
 
+  private final DemoTelemetry telemetry;
+
   DemoServices(Infrastructure infra) {
+    this(infra, null);
+  }
+
+  /** Services whose buses report their spans and metrics to {@code telemetry}. */
+  DemoServices(Infrastructure infra, DemoTelemetry telemetry) {
     this.infra = infra;
+    this.telemetry = telemetry;
   }
 
   /** The demo's services, in start order. */
@@ -83,6 +91,9 @@ final class DemoServices implements AutoCloseable {
             .store(store)
             .circuitBreakerProbeInterval(Duration.ofMillis(500))
             .outboxPollInterval(Duration.ofMillis(200));
+    if (telemetry != null) {
+      builder.observer(telemetry.ferry.observer());
+    }
     if (infra.serviceBus()) {
       // The transport comes from the configuration (ferry.transport=servicebus and its keys), as
       // in any service.

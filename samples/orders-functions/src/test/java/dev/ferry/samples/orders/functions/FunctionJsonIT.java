@@ -41,6 +41,17 @@ class FunctionJsonIT {
   }
 
   @Test
+  void theHealthFunctionAnswersGetsOnItsRoute() throws Exception {
+    JsonNode bindings = json("health").path("bindings");
+    assertThat(bindings.size()).isEqualTo(2); // the trigger and its HTTP response
+    JsonNode trigger = bindings.get(0);
+    assertThat(trigger.path("type").asText()).isEqualTo("httpTrigger");
+    assertThat(trigger.path("route").asText()).isEqualTo("health/{probe}");
+    assertThat(trigger.path("authLevel").asText()).isEqualTo("ANONYMOUS");
+    assertThat(bindings.get(1).path("type").asText()).isEqualTo("http");
+  }
+
+  @Test
   void theSweeperRunsOnATimer() throws Exception {
     JsonNode binding = trigger("ferry-sweeper");
     assertThat(binding.path("type").asText()).isEqualTo("timerTrigger");
