@@ -129,7 +129,8 @@ public final class ServiceBusTrigger {
       if (decoder.isForAnotherSubscription(inbound)) {
         continue; // a retry or replay copy for another subscriber: complete it unhandled
       }
-      deliveries.add(decoder.decode(inbound));
+      Delivery d = decoder.decode(inbound);
+      deliveries.add(batch ? d : inInvocationTrace(d, context));
     }
     if (deliveries.isEmpty()) {
       return;
@@ -249,6 +250,30 @@ public final class ServiceBusTrigger {
     return deliveries.size() == 1
         ? "message " + deliveries.get(0).envelope().id()
         : deliveries.size() + " messages";
+  }
+
+  private static final java.util.regex.Pattern TRACEPARENT =
+      java.util.regex.Pattern.compile(
+          "[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+
+  /**
+   * The delivery as a part of the invocation's trace: the host runs an invocation under a span of
+   * its own, a child of the message's trace context, so handling continues from that span. A batch
+   * keeps each message's own context (one invocation span cannot be the parent of messages from
+   * different traces), and so does a message when the host gives no valid trace context.
+   */
+  static Delivery inInvocationTrace(Delivery d, ExecutionContext context) {
+    com.microsoft.azure.functions.TraceContext trace = context.getTraceContext();
+    String parent = trace == null ? null : trace.getTraceparent();
+    if (parent == null || !TRACEPARENT.matcher(parent).matches()) {
+      return d;
+    }
+    return new Delivery(
+        d.envelope().toBuilder().traceParent(parent).traceState(trace.getTracestate()).build(),
+        d.source(),
+        d.deliveryCount(),
+        d.malformed(),
+        d.oversizeBody());
   }
 
   static String invocationId(ExecutionContext context) {

@@ -101,6 +101,49 @@ class FunctionInvocationTest {
   }
 
   @Test
+  void handlingContinuesTheInvocationsTraceNotJustTheMessages() {
+    String invocationSpan = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    Map<String, Object> props = ferryProperties();
+    props.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01");
+    new ParcelFunctions()
+        .ship(
+            parcel("p-traced", 1),
+            "p-traced",
+            1,
+            SEQUENCE.incrementAndGet(),
+            "ship-parcel",
+            "application/json",
+            null,
+            null,
+            null,
+            props,
+            ENQUEUED,
+            new InvocationContext("ship", invocationSpan, "vendor=1"));
+    assertThat(ParcelHandlers.ENVELOPES.get("p-traced").traceParent()).isEqualTo(invocationSpan);
+    assertThat(ParcelHandlers.ENVELOPES.get("p-traced").traceState()).isEqualTo("vendor=1");
+
+    // No valid context from the host: the message's own stays.
+    Map<String, Object> own = ferryProperties();
+    own.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-2222222222222222-01");
+    new ParcelFunctions()
+        .ship(
+            parcel("p-own", 1),
+            "p-own",
+            1,
+            SEQUENCE.incrementAndGet(),
+            "ship-parcel",
+            "application/json",
+            null,
+            null,
+            null,
+            own,
+            ENQUEUED,
+            new InvocationContext("ship", "not-a-traceparent", null));
+    assertThat(ParcelHandlers.ENVELOPES.get("p-own").traceParent())
+        .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-2222222222222222-01");
+  }
+
+  @Test
   void anUnknownMessageTypeIsADeadLetterOnTheFirstDelivery() {
     new ParcelFunctions()
         .ship(

@@ -10,14 +10,23 @@ import java.util.logging.Logger;
 /**
  * The {@link ExecutionContext} the Functions Java worker passes to an invocation: a fresh
  * invocation id, the function's name, a {@code java.util.logging} logger named as the worker names
- * it, and an empty trace context.
+ * it, and the trace context of the host's invocation span (empty unless one is given).
  */
 public final class InvocationContext implements ExecutionContext {
   private final String functionName;
   private final String invocationId;
   private final Logger logger;
+  private final String traceparent;
+  private final String tracestate;
 
   public InvocationContext(String functionName) {
+    this(functionName, null, null);
+  }
+
+  /** An invocation the host runs under the span {@code traceparent}. */
+  public InvocationContext(String functionName, String traceparent, String tracestate) {
+    this.traceparent = traceparent;
+    this.tracestate = tracestate;
     this.functionName = functionName;
     this.invocationId = UUID.randomUUID().toString();
     this.logger = Logger.getLogger("Function." + functionName);
@@ -43,12 +52,12 @@ public final class InvocationContext implements ExecutionContext {
     return new TraceContext() {
       @Override
       public String getTraceparent() {
-        return null;
+        return traceparent;
       }
 
       @Override
       public String getTracestate() {
-        return null;
+        return tracestate;
       }
 
       @Override
