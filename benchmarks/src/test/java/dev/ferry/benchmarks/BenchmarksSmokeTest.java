@@ -16,7 +16,9 @@ class BenchmarksSmokeTest {
 
   @Test
   void everyScenarioMovesEveryMessageAndWritesItsFiles(@TempDir Path dir) throws Exception {
-    List<Result> results = Benchmarks.run(dir, Benchmarks.ALL, 300, 0, "200", 500);
+    // No fixed-rate runs: each scenario process costs its start-up, and the rate loop is the same
+    // code as saturation with pauses (.ci/run runs one rate through the documented command).
+    List<Result> results = Benchmarks.run(dir, Benchmarks.ALL, 300, 0, "", 300);
     assertThat(results)
         .extracting(Result::scenario)
         .contains(
@@ -39,7 +41,7 @@ class BenchmarksSmokeTest {
     assertThat(results)
         .filteredOn(r -> r.mode().equals("backlog"))
         .singleElement()
-        .satisfies(r -> assertThat(r.note()).contains("handled 500, duplicates 0, lost 0"));
+        .satisfies(r -> assertThat(r.note()).contains("handled 300, duplicates 0, lost 0"));
     Benchmarks.write(results, dir);
     assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(results.size() + 1);
   }

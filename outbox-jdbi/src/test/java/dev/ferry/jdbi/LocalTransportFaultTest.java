@@ -26,7 +26,7 @@ class LocalTransportFaultTest extends TransportFaultSuite {
   /** Shorter than on the brokers: there is no delivery limit here for a long outage to reach. */
   @Override
   protected StoreOutageScenario storeOutage() {
-    return new StoreOutageScenario(transportName(), 200, 800, Duration.ofSeconds(10));
+    return new StoreOutageScenario(transportName(), 200, 500, Duration.ofSeconds(5));
   }
 
   @Override

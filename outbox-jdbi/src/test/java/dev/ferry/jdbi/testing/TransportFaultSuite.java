@@ -64,8 +64,8 @@ public abstract class TransportFaultSuite {
 
   /** The store outage's figures: messages sent during it, and how long it lasts. */
   protected StoreOutageScenario storeOutage() {
-    int during = Integer.getInteger("ferry.faults.outage-messages", 1_800);
-    long seconds = Long.getLong("ferry.faults.outage-seconds", 20);
+    int during = Integer.getInteger("ferry.faults.outage-messages", 1_000);
+    long seconds = Long.getLong("ferry.faults.outage-seconds", 10);
     return new StoreOutageScenario(transportName(), 200, during, Duration.ofSeconds(seconds));
   }
 
