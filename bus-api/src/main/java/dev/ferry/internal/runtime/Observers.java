@@ -72,23 +72,14 @@ final class Observers implements MessageObserver {
       implements SendScope {
     @Override
     public void failed(Throwable failure) {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        try {
-          open.get(i).failed(failure);
-        } catch (RuntimeException e) {
-          log.warn("A message observer's send scope failed to record a failure", e);
-        }
-      }
+      inReverse(open, s -> s.failed(failure), "record a failure in a send scope");
     }
 
     @Override
     public void close() {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        try {
-          open.get(i).close();
-        } catch (RuntimeException e) {
-          log.warn("Closing a send scope of a message observer failed", e);
-        }
+      inReverse(open, SendScope::close, "close a send scope");
+    }
+  }
       }
     }
   }
@@ -145,23 +136,26 @@ final class Observers implements MessageObserver {
   private record Handling(List<HandlingScope> open) implements HandlingScope {
     @Override
     public void failed(Throwable failure) {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        try {
-          open.get(i).failed(failure);
-        } catch (RuntimeException e) {
-          log.warn("A message observer's handling scope failed to record a failure", e);
-        }
-      }
+      inReverse(open, s -> s.failed(failure), "record a failure in a handling scope");
     }
 
     @Override
     public void close() {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        try {
-          open.get(i).close();
-        } catch (RuntimeException e) {
-          log.warn("Closing a handling scope of a message observer failed", e);
-        }
+      inReverse(open, HandlingScope::close, "close a handling scope");
+    }
+  }
+
+  /** Runs {@code action} on the scopes, the last opened first; one that throws is logged. */
+  private static <S> void inReverse(
+      List<S> scopes, java.util.function.Consumer<S> action, String what) {
+    for (int i = scopes.size() - 1; i >= 0; i--) {
+      try {
+        action.accept(scopes.get(i));
+      } catch (RuntimeException e) {
+        log.warn("A message observer failed to {}", what, e);
+      }
+    }
+  }
       }
     }
   }
