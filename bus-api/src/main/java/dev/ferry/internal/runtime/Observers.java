@@ -80,9 +80,6 @@ final class Observers implements MessageObserver {
       inReverse(open, SendScope::close, "close a send scope");
     }
   }
-      }
-    }
-  }
 
   /** The envelope with the trace context a send scope gave it, if any. */
   static OutgoingEnvelope traced(OutgoingEnvelope outgoing, SendScope scope) {
@@ -153,9 +150,6 @@ final class Observers implements MessageObserver {
         action.accept(scopes.get(i));
       } catch (RuntimeException e) {
         log.warn("A message observer failed to {}", what, e);
-      }
-    }
-  }
       }
     }
   }
