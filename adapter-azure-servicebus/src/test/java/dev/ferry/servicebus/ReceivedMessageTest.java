@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.MalformedMessageException;
+import dev.ferry.Reasons;
 import dev.ferry.servicebus.internal.InboundMessage;
 import dev.ferry.servicebus.internal.ServiceBusDecoder;
 import dev.ferry.spi.Delivery;
@@ -93,6 +94,28 @@ class ReceivedMessageTest {
     assertThat(best.id()).isEqualTo("servicebus-sequence-7");
     assertThat(best.messageType()).isEqualTo("t");
     assertThat(new String(best.body(), StandardCharsets.UTF_8)).isEqualTo("x");
+  }
+
+  @Test
+  void aProducerCannotForgeWhatOnlyTheReaderWrites() {
+    Map<String, Object> p = new HashMap<>();
+    p.put("ferryh_" + Reasons.ORIGINAL_BODY_KIND_HEADER, "amqp-sequence; amqp");
+    p.put("ferryh_" + Reasons.ORIGINAL_SIZE_HEADER, "999999999");
+    p.put("ferryh_region", "eu");
+    ReceivedMessage m =
+        new ReceivedMessage(
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "m-forged",
+            1,
+            "order-placed",
+            "application/json",
+            null,
+            null,
+            null,
+            p,
+            Instant.parse("2026-11-21T07:00:00Z"),
+            43);
+    assertThat(decode(m).envelope().headers()).containsOnlyKeys("region");
   }
 
   private static Delivery decode(ReceivedMessage m) {

@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -56,17 +55,6 @@ class ServiceBusDecodingPropertiesTest {
   private static ServiceBusReceiverClient receiver;
   private static MessageBus bus;
   private static final PipelineCapture capture = new PipelineCapture("servicebus");
-
-  private static final Set<String> REASONS =
-      Set.of(
-          Reasons.MALFORMED_HEADERS,
-          Reasons.MISSING_MESSAGE_TYPE,
-          Reasons.UNKNOWN_MESSAGE_TYPE,
-          Reasons.NO_HANDLER,
-          Reasons.MALFORMED_BODY,
-          Reasons.UNSTORABLE,
-          Reasons.UNSUPPORTED_CONTENT_TYPE,
-          Reasons.HANDLER_FAILED);
 
   private static final List<String> PROPERTIES =
       List.of(
@@ -202,7 +190,7 @@ class ServiceBusDecodingPropertiesTest {
     Decision d = decisions.get(0);
     assertThat(d.acknowledges()).as("settled for good: %s from %s", d, properties).isTrue();
     if (d instanceof Decision.DeadLetter dl) {
-      assertThat(REASONS).contains(dl.reason());
+      assertThat(PipelineCapture.DEAD_LETTER_REASONS).contains(dl.reason());
     }
     Statistics.label("decision").collect(d.getClass().getSimpleName());
     Statistics.label("decision")
@@ -262,7 +250,7 @@ class ServiceBusDecodingPropertiesTest {
       assertThat(delivery.malformed()).isNull();
       assertThat(delivery.envelope().headers())
           .containsEntry(
-              ServiceBusDecoder.AMQP_BODY_HEADER,
+              Reasons.ORIGINAL_BODY_KIND_HEADER,
               asSequence ? ServiceBusDecoder.AMQP_SEQUENCE : ServiceBusDecoder.AMQP_VALUE);
       Message section = Message.Factory.create();
       section.decode(body, 0, body.length);

@@ -1,6 +1,7 @@
 package dev.ferry.conformance;
 
 import dev.ferry.Address;
+import dev.ferry.Reasons;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.spi.DeliveryHandler;
@@ -11,6 +12,7 @@ import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportCapabilities;
 import dev.ferry.spi.TransportContext;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * It takes the name of the transport whose decoding is under test.
  */
 public final class PipelineCapture implements Transport {
+  /**
+   * Every dead-letter reason of {@link Reasons}: what a decoded message may be dead-lettered for.
+   */
+  public static final Set<String> DEAD_LETTER_REASONS =
+      Set.of(
+          Reasons.MALFORMED_HEADERS,
+          Reasons.MISSING_MESSAGE_TYPE,
+          Reasons.UNKNOWN_MESSAGE_TYPE,
+          Reasons.NO_HANDLER,
+          Reasons.MALFORMED_BODY,
+          Reasons.UNSTORABLE,
+          Reasons.TOO_LARGE,
+          Reasons.UNSUPPORTED_CONTENT_TYPE,
+          Reasons.UNSUPPORTED_BODY,
+          Reasons.HANDLER_FAILED);
+
   private final String name;
   private final LocalTransport local =
       new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID() + "")));

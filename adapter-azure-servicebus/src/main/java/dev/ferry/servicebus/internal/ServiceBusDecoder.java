@@ -50,9 +50,9 @@ import org.apache.qpid.proton.message.Message;
  * <p><b>Body</b>: a Data section as it is; an AmqpValue holding a string (UTF-8) or binary as those
  * bytes. Any other AmqpValue, and an AmqpSequence, is not a body Ferry reads, but its content is
  * never lost: the envelope's body is the AMQP 1.0 encoding of the body section as received
- * (descriptor included), and header {@value #AMQP_BODY_HEADER} says which section it was ({@value
- * #AMQP_VALUE} or {@value #AMQP_SEQUENCE}), so the pipeline dead-letters it with {@link
- * Reasons#UNSUPPORTED_BODY} and that body, and never handles it. {@link
+ * (descriptor included), and header {@link Reasons#ORIGINAL_BODY_KIND_HEADER} says which section it
+ * was ({@value #AMQP_VALUE} or {@value #AMQP_SEQUENCE}), so the pipeline dead-letters it with
+ * {@link Reasons#UNSUPPORTED_BODY} and that body, and never handles it. {@link
  * ServiceBusWireFormat#toMessage} sends such a body back as the section it was, so that a replay
  * restores the original.
  *
@@ -64,15 +64,12 @@ import org.apache.qpid.proton.message.Message;
 public final class ServiceBusDecoder {
 
   /**
-   * The header that says a body is the AMQP encoding of a body section Ferry does not read: the
-   * readers' {@link Reasons#ORIGINAL_BODY_KIND_HEADER}.
+   * {@link Reasons#ORIGINAL_BODY_KIND_HEADER} of an AmqpValue body section (other than a string or
+   * binary).
    */
-  public static final String AMQP_BODY_HEADER = Reasons.ORIGINAL_BODY_KIND_HEADER;
-
-  /** {@value #AMQP_BODY_HEADER} of an AmqpValue body section (other than a string or binary). */
   public static final String AMQP_VALUE = "amqp-value; amqp";
 
-  /** {@value #AMQP_BODY_HEADER} of an AmqpSequence body section. */
+  /** {@link Reasons#ORIGINAL_BODY_KIND_HEADER} of an AmqpSequence body section. */
   public static final String AMQP_SEQUENCE = "amqp-sequence; amqp";
 
   private final Address source;
@@ -301,7 +298,7 @@ public final class ServiceBusDecoder {
     void into(Envelope.Builder b) {
       b.body(bytes);
       if (section != null) {
-        b.header(AMQP_BODY_HEADER, section);
+        b.header(Reasons.ORIGINAL_BODY_KIND_HEADER, section);
       }
     }
 

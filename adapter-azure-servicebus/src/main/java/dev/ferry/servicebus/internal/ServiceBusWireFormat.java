@@ -167,7 +167,7 @@ public final class ServiceBusWireFormat {
    * no longer decodes (an operator edited it), which is then sent as Data.
    */
   private static AmqpMessageBody keptSection(Envelope e) {
-    String section = e.headers().get(ServiceBusDecoder.AMQP_BODY_HEADER);
+    String section = e.headers().get(Reasons.ORIGINAL_BODY_KIND_HEADER);
     if (section == null || e.body() == null) {
       return null;
     }

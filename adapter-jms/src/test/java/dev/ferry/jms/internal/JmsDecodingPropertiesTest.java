@@ -21,7 +21,6 @@ import jakarta.jms.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
@@ -51,17 +50,6 @@ class JmsDecodingPropertiesTest {
   private static final PipelineCapture capture = new PipelineCapture("jms");
   private static final AtomicInteger handled = new AtomicInteger();
   private static final Address SOURCE = Address.parse("jms:queue:ferry.test.ping.v1");
-
-  private static final Set<String> REASONS =
-      Set.of(
-          Reasons.MALFORMED_HEADERS,
-          Reasons.MISSING_MESSAGE_TYPE,
-          Reasons.UNKNOWN_MESSAGE_TYPE,
-          Reasons.NO_HANDLER,
-          Reasons.MALFORMED_BODY,
-          Reasons.UNSTORABLE,
-          Reasons.UNSUPPORTED_CONTENT_TYPE,
-          Reasons.HANDLER_FAILED);
 
   private static final List<String> PROPERTIES =
       List.of(
@@ -205,7 +193,7 @@ class JmsDecodingPropertiesTest {
     Decision d = decisions.get(0);
     assertThat(d.acknowledges()).as("settled for good: %s from %s", d, properties).isTrue();
     if (d instanceof Decision.DeadLetter dl) {
-      assertThat(REASONS).contains(dl.reason());
+      assertThat(PipelineCapture.DEAD_LETTER_REASONS).contains(dl.reason());
     }
     Statistics.label("decision").collect(d.getClass().getSimpleName());
     Statistics.label("decision")
