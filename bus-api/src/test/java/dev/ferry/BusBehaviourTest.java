@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.conformance.TestMessages.Event;
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.conformance.TestMessages.Pong;
-import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.TestMessages.Event;
+import dev.ferry.TestMessages.Ping;
+import dev.ferry.TestMessages.Pong;
+import dev.ferry.TestMessages.Work;
 import dev.ferry.scanned.ScannedHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -301,9 +301,9 @@ class BusBehaviourTest {
                 .messageTypes(Work.class));
     String routing = bus.describeRouting();
     assertThat(routing)
-        .contains("ferry.test.ping.v1 (dev.ferry.conformance.TestMessages$Ping), a command")
+        .contains("ferry.test.ping.v1 (dev.ferry.TestMessages$Ping), a command")
         .contains("send    -> local:queue:pings  [route]")
-        .contains("ferry.test.event.v1 (dev.ferry.conformance.TestMessages$Event), an event")
+        .contains("ferry.test.event.v1 (dev.ferry.TestMessages$Event), an event")
         .contains("publish -> local:topic:all-events  [route]")
         .contains("send    -> local:queue:ferry.test.work.v1  [convention: a command's queue]")
         .contains("listens on local:queue:pings  [routing]")

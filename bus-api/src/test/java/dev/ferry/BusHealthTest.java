@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.OutageTest.SwitchableTransport;
-import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.TestMessages.Work;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.conformance.TestMessages.Poison;
-import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.TestMessages.Poison;
+import dev.ferry.TestMessages.Work;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

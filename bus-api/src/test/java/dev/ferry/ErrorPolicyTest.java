@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.TestMessages.Ping;
+import dev.ferry.TestMessages.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.TestMessages.Work;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;

@@ -3,7 +3,7 @@ package dev.ferry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.TestMessages.Work;
 import dev.ferry.spi.HandlingScope;
 import dev.ferry.spi.MessageObserver;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.ferry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.TestMessages.Ping;
+import dev.ferry.TestMessages.Pong;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.conformance.TestMessages.Pong;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Sender;

@@ -3,8 +3,8 @@ package dev.ferry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.conformance.TestMessages.Pong;
+import dev.ferry.TestMessages.Ping;
+import dev.ferry.TestMessages.Pong;
 import dev.ferry.spi.MessageObserver;
 import dev.ferry.spi.SendScope;
 import java.time.Duration;

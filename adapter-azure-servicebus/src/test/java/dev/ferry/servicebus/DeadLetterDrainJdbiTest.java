@@ -8,12 +8,12 @@ import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
-import dev.ferry.servicebus.testing.EntitySettings;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
+import dev.ferry.testkit.conformance.TestMessages.Work;
+import dev.ferry.testkit.servicebus.EntitySettings;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,7 +73,13 @@ class DeadLetterDrainJdbiTest {
     }
     assertThat(failures.get()).isEqualTo(3);
 
-    try (JdbiEnvelopeStore store = database.storeBuilder().build()) {
+    try (JdbiEnvelopeStore store =
+        JdbiEnvelopeStore.builder()
+            .jdbcUrl(database.jdbcUrl())
+            .username(database.username())
+            .password(database.password())
+            .schema(database.newSchema())
+            .build()) {
       store.start("drain-node");
       try (DeadLetterDrain drain = DeadLetterDrainTest.drain(serviceBus, store)) {
         assertThat(drain.drain(Address.queue("jdbi.orders"))).isEqualTo(1);

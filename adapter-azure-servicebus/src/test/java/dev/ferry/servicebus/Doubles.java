@@ -1,7 +1,7 @@
 package dev.ferry.servicebus;
 
-import dev.ferry.servicebus.testing.Operation;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.Operation;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import java.time.Duration;
 import java.util.List;
 

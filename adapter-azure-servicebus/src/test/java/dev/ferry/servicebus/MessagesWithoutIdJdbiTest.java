@@ -8,10 +8,11 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Work;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.jdbi.JdbiEnvelopeStore;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
+import dev.ferry.testkit.conformance.TestMessages.Work;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,7 +48,13 @@ class MessagesWithoutIdJdbiTest {
         MessageBus.builder()
             .serviceName("noid")
             .transport(Doubles.transport(serviceBus).build())
-            .store(database.storeBuilder().build())
+            .store(
+                JdbiEnvelopeStore.builder()
+                    .jdbcUrl(database.jdbcUrl())
+                    .username(database.username())
+                    .password(database.password())
+                    .schema(database.newSchema())
+                    .build())
             .route(Work.class, "queue:noid.work")
             .handle(
                 Work.class,

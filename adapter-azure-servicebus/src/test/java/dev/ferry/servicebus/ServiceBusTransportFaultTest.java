@@ -1,9 +1,12 @@
 package dev.ferry.servicebus;
 
-import dev.ferry.jdbi.testing.TransportFaultSuite;
-import dev.ferry.servicebus.testing.EntitySettings;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.jdbi.JdbiEnvelopeStore;
+import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.conformance.TransportFaultSuite;
+import dev.ferry.testkit.servicebus.EntitySettings;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +43,17 @@ class ServiceBusTransportFaultTest extends TransportFaultSuite {
   @Override
   protected String transportName() {
     return "Service Bus";
+  }
+
+  @Override
+  protected EnvelopeStore newStore(PostgresDatabase database, Duration connectionTimeout) {
+    return JdbiEnvelopeStore.builder()
+        .jdbcUrl(database.jdbcUrl())
+        .username(database.username())
+        .password(database.password())
+        .schema(database.newSchema())
+        .connectionTimeout(connectionTimeout)
+        .build();
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.ferry.functions;
 
 import dev.ferry.functions.app.ParcelHandlers;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.servicebus.testing.EntitySettings;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
-import dev.ferry.servicebus.testing.TopicSettings;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.servicebus.EntitySettings;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.TopicSettings;
 import java.util.HashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.ConfigurationException;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

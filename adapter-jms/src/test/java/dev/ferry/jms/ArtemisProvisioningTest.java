@@ -7,6 +7,7 @@ import dev.ferry.Event;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
 import dev.ferry.RoutingDescription;
+import dev.ferry.testkit.EmbeddedArtemis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,6 +7,8 @@ import dev.ferry.DeadLetter;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +57,7 @@ class ForeignAmqpSenderTest {
 
   @BeforeEach
   void start() throws Exception {
-    broker = ArtemisFixture.start("foreign-amqp");
+    broker = ArtemisExtension.start("foreign-amqp");
     bus =
         MessageBus.builder()
             .serviceName("orders")

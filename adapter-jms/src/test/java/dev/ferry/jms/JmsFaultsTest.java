@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Work;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.TestMessages.Work;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +37,7 @@ class JmsFaultsTest {
 
   @Test
   void brokerRestartLosesNothingAndListenersResume() throws Exception {
-    EmbeddedArtemis broker = keep(ArtemisFixture.start("restart"));
+    EmbeddedArtemis broker = keep(ArtemisExtension.start("restart"));
     Set<Integer> handled = ConcurrentHashMap.newKeySet();
     AtomicInteger duplicates = new AtomicInteger();
     JmsTransport consumerSide =

@@ -7,9 +7,11 @@ import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
-import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.jms.internal.JmsWireFormat;
 import dev.ferry.spi.support.WireNames;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.TestMessages.Work;
 import jakarta.jms.Connection;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
@@ -46,7 +48,7 @@ class JmsForeignBodiesTest {
 
   @BeforeEach
   void start() throws Exception {
-    broker = ArtemisFixture.start("foreign");
+    broker = ArtemisExtension.start("foreign");
     bus =
         MessageBus.builder()
             .serviceName("foreign")

@@ -7,8 +7,10 @@ import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
-import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.jms.internal.JmsWireFormat;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.TestMessages.Work;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -30,7 +32,7 @@ class JmsReceiveLimitTest {
 
   @Test
   void anOversizeBodyBecomesADeadLetterWithItsSizeAndTheListenerGoesOn() throws Exception {
-    EmbeddedArtemis broker = ArtemisFixture.start("limit");
+    EmbeddedArtemis broker = ArtemisExtension.start("limit");
     try {
       Set<Integer> handled = ConcurrentHashMap.newKeySet();
       try (MessageBus bus =

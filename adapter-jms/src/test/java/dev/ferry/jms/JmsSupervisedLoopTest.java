@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Work;
 import dev.ferry.spi.support.LoopSupervisor;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.TestMessages.Work;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageConsumer;
@@ -82,7 +84,7 @@ class JmsSupervisedLoopTest {
 
   @Test
   void aRuntimeExceptionAndAnErrorFromReceiveDoNotEndTheListener() throws Exception {
-    broker = ArtemisFixture.start("supervised");
+    broker = ArtemisExtension.start("supervised");
     AtomicInteger receives = new AtomicInteger();
     ConnectionFactory cf =
         faulty(ConnectionFactory.class, new ActiveMQConnectionFactory(broker.tcpUrl()), receives);

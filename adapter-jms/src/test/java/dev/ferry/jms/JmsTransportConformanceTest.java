@@ -4,8 +4,10 @@ import dev.ferry.Address;
 import dev.ferry.BusBuilder;
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TransportConformanceSuite;
 import dev.ferry.jms.internal.JmsWireFormat;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.TransportConformanceSuite;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -19,7 +21,7 @@ class JmsTransportConformanceTest extends TransportConformanceSuite {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = ArtemisFixture.start("conformance");
+    broker = ArtemisExtension.start("conformance");
   }
 
   @AfterAll

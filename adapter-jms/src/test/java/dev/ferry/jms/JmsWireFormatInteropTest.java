@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Ping;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.TestMessages.Ping;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -36,7 +38,7 @@ class JmsWireFormatInteropTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = ArtemisFixture.start("interop");
+    broker = ArtemisExtension.start("interop");
   }
 
   @AfterAll

@@ -1,6 +1,6 @@
 package dev.ferry.benchmarks;
 
-import dev.ferry.jms.EmbeddedArtemis;
+import dev.ferry.testkit.EmbeddedArtemis;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.ferry.servicebus.ServiceBusTransport;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import jakarta.jms.JMSException;
 import java.nio.ByteBuffer;
 

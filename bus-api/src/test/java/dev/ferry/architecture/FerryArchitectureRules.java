@@ -22,9 +22,7 @@ public final class FerryArchitectureRules {
   private FerryArchitectureRules() {}
 
   /** The packages users and adapters may see. */
-  static final String[] PUBLIC_PACKAGES = {
-    "dev.ferry", "dev.ferry.spi", "dev.ferry.config", "dev.ferry.testing"
-  };
+  static final String[] PUBLIC_PACKAGES = {"dev.ferry", "dev.ferry.spi", "dev.ferry.config"};
 
   /** An adapter's main classes must not touch {@code dev.ferry.internal}. */
   public static ArchRule adapterUsesNoRuntimeInternals() {

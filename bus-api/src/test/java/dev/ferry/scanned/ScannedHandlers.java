@@ -2,8 +2,8 @@ package dev.ferry.scanned;
 
 import dev.ferry.Handles;
 import dev.ferry.MessageContext;
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.conformance.TestMessages.Pong;
+import dev.ferry.TestMessages.Ping;
+import dev.ferry.TestMessages.Pong;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

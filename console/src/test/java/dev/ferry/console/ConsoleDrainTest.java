@@ -11,11 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
 import dev.ferry.servicebus.DeadLetterDrain;
 import dev.ferry.servicebus.internal.ServiceBusWireFormat;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,13 @@ class ConsoleDrainTest {
 
   @Test
   void drainsTheNativeDeadLetterQueueIntoTheStoreAndAuditsIt(PostgresDatabase db) throws Exception {
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store =
+        JdbiEnvelopeStore.builder()
+            .jdbcUrl(db.jdbcUrl())
+            .username(db.username())
+            .password(db.password())
+            .schema(db.newSchema())
+            .build();
     try (ServiceBusTestDouble serviceBus = ServiceBusTestDouble.builder().queue(QUEUE).start();
         ShopService shop = new ShopService(b -> b.store(store));
         DeadLetterDrain drain =

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
-import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.jms.JmsTransport;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,13 @@ class ConsoleOnJmsTest {
       throws Exception {
     Path journal =
         Files.createDirectories(Path.of("target", "artemis-console-" + System.nanoTime()));
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store =
+        JdbiEnvelopeStore.builder()
+            .jdbcUrl(db.jdbcUrl())
+            .username(db.username())
+            .password(db.password())
+            .schema(db.newSchema())
+            .build();
     // Closed in finally: its close() may throw InterruptedException, which -Xlint flags in a try.
     EmbeddedArtemis broker = EmbeddedArtemis.builder().dataDirectory(journal).start();
     try (ShopService shop =

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.DeadLetter;
 import dev.ferry.DeadLetterQuery;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +27,13 @@ class PostgresAuditTest {
 
   @Test
   void auditRowsLiveInTheStoresSchemaAndOutliveTheConsole(PostgresDatabase db) throws Exception {
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store =
+        JdbiEnvelopeStore.builder()
+            .jdbcUrl(db.jdbcUrl())
+            .username(db.username())
+            .password(db.password())
+            .schema(db.newSchema())
+            .build();
     try (ShopService shop = new ShopService(b -> b.store(store)).withDeadLetters()) {
       ExecutorService pool = Executors.newFixedThreadPool(3);
       List<Callable<FerryConsole>> starts =

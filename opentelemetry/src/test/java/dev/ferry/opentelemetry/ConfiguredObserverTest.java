@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Ping;
+import dev.ferry.testkit.conformance.TestMessages.Ping;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.time.Duration;
 import java.util.UUID;

@@ -5,14 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.BusHealth;
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.conformance.TestMessages.Pong;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
-import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.jms.JmsTransport;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
+import dev.ferry.testkit.conformance.TestMessages.Ping;
+import dev.ferry.testkit.conformance.TestMessages.Pong;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -44,7 +44,14 @@ class JmsOutboxTraceTest {
       FerryTelemetry ferry = FerryTelemetry.create(telemetry.sdk);
       Span request = telemetry.sdk.getTracer("test").spanBuilder("POST /orders").startSpan();
 
-      JdbiEnvelopeStore store = db.storeBuilder().schema(schema).build();
+      JdbiEnvelopeStore store =
+          JdbiEnvelopeStore.builder()
+              .jdbcUrl(db.jdbcUrl())
+              .username(db.username())
+              .password(db.password())
+              .schema(db.newSchema())
+              .schema(schema)
+              .build();
       try (MessageBus orders = orders(broker, store, ferry)) {
         await().atMost(Duration.ofSeconds(10)).until(() -> BusHealth.of(orders).readiness().up());
         broker.stop();
@@ -76,7 +83,17 @@ class JmsOutboxTraceTest {
                   .observer(ferry.observer())
                   .handle(Ping.class, (m, ctx) -> null)
                   .build();
-          MessageBus restarted = orders(broker, db.storeBuilder().schema(schema).build(), ferry)) {
+          MessageBus restarted =
+              orders(
+                  broker,
+                  JdbiEnvelopeStore.builder()
+                      .jdbcUrl(db.jdbcUrl())
+                      .username(db.username())
+                      .password(db.password())
+                      .schema(db.newSchema())
+                      .schema(schema)
+                      .build(),
+                  ferry)) {
         await()
             .atMost(Duration.ofSeconds(20))
             .until(() -> telemetry.names().contains("process ferry.test.ping.v1"));

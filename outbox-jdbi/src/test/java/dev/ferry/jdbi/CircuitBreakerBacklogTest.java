@@ -9,9 +9,9 @@ import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +98,7 @@ class CircuitBreakerBacklogTest {
               }
               real.send(batch);
             });
-    store = db.storeBuilder().poolSize(10).build();
+    store = TestStores.builder(db).poolSize(10).build();
     bus =
         MessageBus.builder()
             .serviceName("backlog")

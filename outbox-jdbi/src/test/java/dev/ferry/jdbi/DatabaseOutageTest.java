@@ -12,8 +12,8 @@ import dev.ferry.DeliveryOptions;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -172,7 +172,7 @@ class DatabaseOutageTest {
   void aConnectionLostInsideABusinessTransactionFailsItAndSendsNothing(PostgresDatabase db)
       throws Exception {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store = TestStores.builder(db).build();
     String unique = "midtx" + ProcessHandle.current().pid() + "x" + System.nanoTime();
     MessageBus bus = countingBus(store, unique, received);
     String orders = "\"" + store.schema() + "\".orders";
@@ -264,7 +264,7 @@ class DatabaseOutageTest {
   void aFailedStoreWriteFailsTheCommitEvenIfTheCallerSwallowsIt(PostgresDatabase db)
       throws Exception {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store = TestStores.builder(db).build();
     String unique = "spoiled" + ProcessHandle.current().pid() + "x" + System.nanoTime();
     MessageBus bus = countingBus(store, unique, received);
     String orders = "\"" + store.schema() + "\".orders";
@@ -338,7 +338,7 @@ class DatabaseOutageTest {
   void aBufferedBatchRefusedAtCommitFailsTheTransactionAndSendsNothing(PostgresDatabase db)
       throws Exception {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store = TestStores.builder(db).build();
     String unique = "batch" + ProcessHandle.current().pid() + "x" + System.nanoTime();
     MessageBus bus = countingBus(store, unique, received);
     String schema = "\"" + store.schema() + "\"";
@@ -402,7 +402,7 @@ class DatabaseOutageTest {
   void aCommitRefusedByTheDatabaseFailsTheTransactionWithOneOrManyMessages(PostgresDatabase db)
       throws Exception {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = db.storeBuilder().build();
+    JdbiEnvelopeStore store = TestStores.builder(db).build();
     String unique = "deferred" + ProcessHandle.current().pid() + "x" + System.nanoTime();
     MessageBus bus = countingBus(store, unique, received);
     String schema = "\"" + store.schema() + "\"";

@@ -13,9 +13,9 @@ import dev.ferry.FerryException;
 import dev.ferry.MalformedMessageException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.jdbi.internal.ConnectionPools;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
 import dev.ferry.spi.OutgoingEnvelope;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -76,9 +76,9 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void migrationIsIdempotent() {
-    JdbiEnvelopeStore first = started(db.storeBuilder());
+    JdbiEnvelopeStore first = started(TestStores.builder(db));
     first.start("again");
-    JdbiEnvelopeStore second = started(db.storeBuilder().schema(first.schema()));
+    JdbiEnvelopeStore second = started(TestStores.builder(db).schema(first.schema()));
     assertThat(second.outgoingCount()).isZero();
     assertThat(versionRows(first.schema())).isEqualTo(1);
   }
@@ -90,7 +90,7 @@ class JdbiEnvelopeStoreTest {
     CountDownLatch go = new CountDownLatch(1);
     List<CompletableFuture<Void>> starts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      JdbiEnvelopeStore s = track(db.storeBuilder().schema(schema).build());
+      JdbiEnvelopeStore s = track(TestStores.builder(db).schema(schema).build());
       String node = "node-" + i;
       starts.add(
           CompletableFuture.runAsync(
@@ -130,7 +130,7 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void withoutMigrationAMissingSchemaFailsClearlyUntilTheScriptIsApplied() throws Exception {
-    JdbiEnvelopeStore s = track(db.storeBuilder().migrate(false).build());
+    JdbiEnvelopeStore s = track(TestStores.builder(db).migrate(false).build());
     assertThatThrownBy(() -> s.start("n"))
         .isInstanceOf(FerryException.class)
         .hasMessageContaining("tables are missing in schema '" + s.schema() + "'")
@@ -191,7 +191,7 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void theInboxIsPurgedOfOldRowsInBatches() throws Exception {
-    JdbiEnvelopeStore s = started(db.storeBuilder());
+    JdbiEnvelopeStore s = started(TestStores.builder(db));
     for (int i = 0; i < 5; i++) {
       String id = "old-" + i;
       s.inTransaction(uow -> s.recordIncoming(uow, "local:queue:p", id));
@@ -218,7 +218,7 @@ class JdbiEnvelopeStoreTest {
   void theRelayPurgesTheInboxWhenItIsTime() throws Exception {
     JdbiEnvelopeStore s =
         started(
-            db.storeBuilder()
+            TestStores.builder(db)
                 .inboxRetention(Duration.ofMillis(200))
                 .inboxPurgeInterval(Duration.ofMillis(1)));
     s.inTransaction(uow -> s.recordIncoming(uow, "local:queue:p", "m"));
@@ -230,7 +230,7 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void aSecondRecordWaitsForTheFirstAndWinsIfItRollsBack() throws Exception {
-    JdbiEnvelopeStore s = started(db.storeBuilder());
+    JdbiEnvelopeStore s = started(TestStores.builder(db));
     CountDownLatch recorded = new CountDownLatch(1);
     CompletableFuture<Void> first =
         CompletableFuture.runAsync(
@@ -257,7 +257,7 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void claimsAreCommittedAndHoldNoLocks() throws Exception {
-    JdbiEnvelopeStore s = started(db.storeBuilder());
+    JdbiEnvelopeStore s = started(TestStores.builder(db));
     store(s, outgoing("lock-", 3), null, null);
     assertThat(s.claimOutgoing("owner-x", 10, now(), Duration.ofMinutes(1))).hasSize(3);
     List<String> owners =
@@ -273,7 +273,7 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void anUnreadableRowBecomesADeadLetterAndDoesNotStopTheOthers() throws Exception {
-    JdbiEnvelopeStore s = started(db.storeBuilder());
+    JdbiEnvelopeStore s = started(TestStores.builder(db));
     List<OutgoingEnvelope> rows = outgoing("ok-", 5);
     store(s, rows, null, null);
     String table = "\"" + s.schema() + "\".outgoing";
@@ -333,7 +333,7 @@ class JdbiEnvelopeStoreTest {
 
   @Test
   void anUnreadableRowThatCannotBeDeadLetteredIsSkippedAndTheClaimStillCommits() throws Exception {
-    JdbiEnvelopeStore s = started(db.storeBuilder());
+    JdbiEnvelopeStore s = started(TestStores.builder(db));
     store(s, outgoing("sp-", 3), null, null);
     String schema = "\"" + s.schema() + "\"";
     s.jdbi()

@@ -3,10 +3,12 @@ package dev.ferry.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.jdbi.testing.TransportFaultSuite;
-import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.jms.JmsTransport;
+import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.conformance.TransportFaultSuite;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.QueueBrowser;
@@ -43,6 +45,11 @@ class JmsTransportFaultTest extends TransportFaultSuite {
   @Override
   protected String transportName() {
     return "JMS";
+  }
+
+  @Override
+  protected EnvelopeStore newStore(PostgresDatabase database, Duration connectionTimeout) {
+    return TestStores.builder(database).connectionTimeout(connectionTimeout).build();
   }
 
   @Override

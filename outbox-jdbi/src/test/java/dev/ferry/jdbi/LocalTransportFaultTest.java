@@ -2,9 +2,11 @@ package dev.ferry.jdbi;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
-import dev.ferry.jdbi.testing.StoreOutageScenario;
-import dev.ferry.jdbi.testing.TransportFaultSuite;
+import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.conformance.StoreOutageScenario;
+import dev.ferry.testkit.conformance.TransportFaultSuite;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +34,11 @@ class LocalTransportFaultTest extends TransportFaultSuite {
   @Override
   protected String transportName() {
     return "local";
+  }
+
+  @Override
+  protected EnvelopeStore newStore(PostgresDatabase database, Duration connectionTimeout) {
+    return TestStores.builder(database).connectionTimeout(connectionTimeout).build();
   }
 
   @Override

@@ -10,8 +10,8 @@ import dev.ferry.FerryException;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +63,7 @@ class SpringTransactionTest {
     pool.setPassword(db.password() == null ? "" : db.password());
     pool.setMaximumPoolSize(6);
     dataSource = new HikariDataSource(pool);
-    store = db.storeBuilder().dataSource(dataSource).build();
+    store = TestStores.builder(db).dataSource(dataSource).build();
     String unique = store.schema();
     bus =
         MessageBus.builder()

@@ -9,11 +9,11 @@ import dev.ferry.MessageBus;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Sender;
 import dev.ferry.spi.TransportContext;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,8 @@ class StoreTimeoutsTest {
   @Test
   void aLockedInboxRowDoesNotHoldTheListenerForever() throws Exception {
     String unique = "timeouts" + ProcessHandle.current().pid();
-    JdbiEnvelopeStore store = db.storeBuilder().statementTimeout(Duration.ofSeconds(1)).build();
+    JdbiEnvelopeStore store =
+        TestStores.builder(db).statementTimeout(Duration.ofSeconds(1)).build();
     Set<String> handled = ConcurrentHashMap.newKeySet();
     Address queue = Address.parse("local:queue:" + unique + ".orders");
     try (MessageBus bus =

@@ -13,11 +13,11 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
 import dev.ferry.jdbi.internal.Storable;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Sender;
 import dev.ferry.spi.TransportContext;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +52,7 @@ class UnstorableInputTest {
   @BeforeEach
   void start() {
     unique = "unstorable" + ProcessHandle.current().pid() + "x" + RUN.incrementAndGet();
-    store = db.storeBuilder().build();
+    store = TestStores.builder(db).build();
     bus =
         MessageBus.builder()
             .serviceName("shop")

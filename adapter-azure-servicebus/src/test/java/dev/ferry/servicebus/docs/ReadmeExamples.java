@@ -8,10 +8,10 @@ import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import dev.ferry.Address;
 import dev.ferry.servicebus.DeadLetterDrain;
 import dev.ferry.servicebus.ServiceBusTransport;
-import dev.ferry.servicebus.testing.EntitySettings;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
-import dev.ferry.servicebus.testing.TopicSettings;
 import dev.ferry.spi.EnvelopeStore;
+import dev.ferry.testkit.servicebus.EntitySettings;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.TopicSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.Address;
 import dev.ferry.MessageBus;
 import dev.ferry.Reasons;
-import dev.ferry.conformance.PipelineCapture;
-import dev.ferry.conformance.TestMessages.Ping;
-import dev.ferry.jms.ArtemisFixture;
-import dev.ferry.jms.EmbeddedArtemis;
 import dev.ferry.spi.Decision;
 import dev.ferry.spi.Delivery;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.support.Settlements;
 import dev.ferry.spi.support.WireNames;
+import dev.ferry.testkit.ArtemisExtension;
+import dev.ferry.testkit.EmbeddedArtemis;
+import dev.ferry.testkit.conformance.PipelineCapture;
+import dev.ferry.testkit.conformance.TestMessages.Ping;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -75,7 +75,7 @@ class JmsDecodingPropertiesTest {
 
   @BeforeContainer
   static void start() throws Exception {
-    broker = ArtemisFixture.start("properties");
+    broker = ArtemisExtension.start("properties");
     connection = new ActiveMQConnectionFactory(broker.tcpUrl()).createConnection();
     session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     bus =

@@ -1,7 +1,7 @@
 package dev.ferry.it.matrix;
 
 import dev.ferry.Address;
-import dev.ferry.jms.EmbeddedArtemis;
+import dev.ferry.testkit.EmbeddedArtemis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.ferry.it.matrix;
 
 import dev.ferry.Address;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
-import dev.ferry.servicebus.testing.TopicSettings;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.TopicSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

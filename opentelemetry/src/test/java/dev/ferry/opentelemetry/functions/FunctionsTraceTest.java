@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.MessageBus;
-import dev.ferry.conformance.TestMessages.Ping;
 import dev.ferry.functions.FerryFunctions;
-import dev.ferry.functions.testing.FunctionsHostSimulator;
 import dev.ferry.opentelemetry.FerryTelemetry;
 import dev.ferry.opentelemetry.Telemetry;
 import dev.ferry.servicebus.ServiceBusTransport;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
+import dev.ferry.testkit.conformance.TestMessages.Ping;
+import dev.ferry.testkit.functions.FunctionsHostSimulator;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;

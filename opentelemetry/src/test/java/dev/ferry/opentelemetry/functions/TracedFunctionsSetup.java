@@ -1,9 +1,9 @@
 package dev.ferry.opentelemetry.functions;
 
-import dev.ferry.conformance.TestMessages.Ping;
 import dev.ferry.functions.FerryFunctionsSetup;
 import dev.ferry.functions.FunctionsWorker;
 import dev.ferry.opentelemetry.FerryTelemetry;
+import dev.ferry.testkit.conformance.TestMessages.Ping;
 
 /** The function app's Ferry setup: a Ping handler, and the telemetry the test set. */
 public final class TracedFunctionsSetup implements FerryFunctionsSetup {

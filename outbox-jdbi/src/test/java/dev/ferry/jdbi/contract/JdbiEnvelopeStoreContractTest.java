@@ -1,9 +1,10 @@
 package dev.ferry.jdbi.contract;
 
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
+import dev.ferry.jdbi.TestStores;
 import dev.ferry.spi.EnvelopeStore;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The PostgreSQL store against the contract, each test in a schema of its own. */
@@ -13,7 +14,7 @@ class JdbiEnvelopeStoreContractTest extends EnvelopeStoreContract {
 
   @Override
   protected EnvelopeStore createStore() {
-    JdbiEnvelopeStore s = db.storeBuilder().build();
+    JdbiEnvelopeStore s = TestStores.builder(db).build();
     s.start("contract-node");
     return s;
   }

@@ -11,9 +11,10 @@ import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jdbi.JtaTransactionHandler;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
+import dev.ferry.jdbi.TestStores;
 import dev.ferry.spi.UnitOfWork;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -251,7 +252,7 @@ class JtaTransactionsTest {
     plain.setPassword(db.password() == null ? "" : db.password());
     JdbiEnvelopeStore notEnlisted =
         JdbiEnvelopeStore.builder().dataSource(plain).schema(store.schema()).build();
-    JdbiEnvelopeStore ownPool = db.storeBuilder().jtaRegistry(FakeJta.JNDI_NAME).build();
+    JdbiEnvelopeStore ownPool = TestStores.builder(db).jtaRegistry(FakeJta.JNDI_NAME).build();
     try {
       assertThat(notEnlisted.joinsJta()).isTrue();
       assertThat(ownPool.joinsJta()).isFalse();

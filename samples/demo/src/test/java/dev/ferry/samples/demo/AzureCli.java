@@ -1,7 +1,7 @@
 package dev.ferry.samples.demo;
 
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
-import dev.ferry.servicebus.testing.TopicSettings;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.TopicSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

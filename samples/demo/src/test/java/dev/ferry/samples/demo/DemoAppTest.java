@@ -3,7 +3,7 @@ package dev.ferry.samples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.jms.EmbeddedArtemis;
+import dev.ferry.testkit.EmbeddedArtemis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

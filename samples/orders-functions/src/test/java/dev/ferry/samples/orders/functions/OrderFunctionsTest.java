@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.DeadLetter;
 import dev.ferry.MessageBus;
 import dev.ferry.functions.FerryFunctions;
-import dev.ferry.functions.testing.FunctionsHostSimulator;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
-import dev.ferry.jdbi.testing.PostgresDatabase;
-import dev.ferry.jdbi.testing.PostgresExtension;
 import dev.ferry.samples.orders.CarrierUnavailableException;
 import dev.ferry.samples.orders.NewOrder;
 import dev.ferry.samples.orders.OrderFlow;
@@ -18,8 +15,11 @@ import dev.ferry.samples.orders.OrderLine;
 import dev.ferry.samples.orders.OrderPlaced;
 import dev.ferry.samples.orders.OrderSchema;
 import dev.ferry.samples.orders.Orders;
-import dev.ferry.servicebus.testing.ServiceBusTestDouble;
-import dev.ferry.servicebus.testing.TopicSettings;
+import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.PostgresExtension;
+import dev.ferry.testkit.functions.FunctionsHostSimulator;
+import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
+import dev.ferry.testkit.servicebus.TopicSettings;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +75,13 @@ class OrderFunctionsTest {
 
   @Test
   void placedOrdersAreBilledMailedAndShippedByTheFunctions(PostgresDatabase database) {
-    try (JdbiEnvelopeStore store = database.storeBuilder().build();
+    try (JdbiEnvelopeStore store =
+            JdbiEnvelopeStore.builder()
+                .jdbcUrl(database.jdbcUrl())
+                .username(database.username())
+                .password(database.password())
+                .schema(database.newSchema())
+                .build();
         MessageBus api = orderApi(store);
         FunctionsHostSimulator host =
             FunctionsHostSimulator.start(
@@ -94,7 +100,13 @@ class OrderFunctionsTest {
 
   @Test
   void shipmentsTheCarrierRefusesAreRetriedByRedeliveryThenDeadLettered(PostgresDatabase database) {
-    try (JdbiEnvelopeStore store = database.storeBuilder().build();
+    try (JdbiEnvelopeStore store =
+            JdbiEnvelopeStore.builder()
+                .jdbcUrl(database.jdbcUrl())
+                .username(database.username())
+                .password(database.password())
+                .schema(database.newSchema())
+                .build();
         MessageBus api = orderApi(store);
         FunctionsHostSimulator host =
             FunctionsHostSimulator.start(
