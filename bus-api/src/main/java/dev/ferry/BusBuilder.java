@@ -22,14 +22,17 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Configures and starts a {@link MessageBus}. Every configuration key has a method here; values set
- * here win over every other source (see {@link FerryConfig}).
+ * Configures and starts a {@link MessageBus}. Every configuration key has a method here or in one
+ * of the options types taken here ({@link ListenerOptions}, {@link SenderOptions}, {@link
+ * OutboxOptions}, {@link RequestOptions}, {@link DeadLetterOptions}, {@link InMemoryOptions});
+ * values set in code win over every other source (see {@link FerryConfig}).
  *
  * <pre>{@code
  * MessageBus bus = MessageBus.builder()
  *     .serviceName("billing")
  *     .handlers(new BillingHandlers())
  *     .onError(ErrorPolicy.on(IOException.class).retry(5).thenDeadLetter())
+ *     .listeners(ListenerOptions.defaults().concurrency(8))
  *     .build();
  * }</pre>
  */
@@ -306,6 +309,44 @@ public final class BusBuilder {
 
   public BusBuilder shutdownTimeout(Duration timeout) {
     return set(FerryKeys.SHUTDOWN_TIMEOUT, timeout);
+  }
+
+  // ---- tuning: one options type per part of the runtime ----
+
+  /** How listeners take and handle messages ({@code ferry.listener.*}, handler timeout, inbox). */
+  public BusBuilder listeners(ListenerOptions options) {
+    return apply(options, "listeners");
+  }
+
+  /** How outgoing messages reach the transport ({@code ferry.sender.*}). */
+  public BusBuilder sender(SenderOptions options) {
+    return apply(options, "sender");
+  }
+
+  /** How the relay claims stored outgoing messages ({@code ferry.outbox.*}). */
+  public BusBuilder outbox(OutboxOptions options) {
+    return apply(options, "outbox");
+  }
+
+  /** Requests waiting for replies ({@code ferry.request.*}). */
+  public BusBuilder requests(RequestOptions options) {
+    return apply(options, "requests");
+  }
+
+  /** Where dead letters go and how long they are kept ({@code ferry.dead-letter.*}). */
+  public BusBuilder deadLetters(DeadLetterOptions options) {
+    return apply(options, "deadLetters");
+  }
+
+  /** Bounds of the in-memory store and the local transport's queues. */
+  public BusBuilder inMemory(InMemoryOptions options) {
+    return apply(options, "inMemory");
+  }
+
+  // A later call's values win over an earlier one's for the same keys; the others stay set.
+  private BusBuilder apply(BusOptions<?> options, String name) {
+    Objects.requireNonNull(options, name).applyTo(overrides);
+    return this;
   }
 
   /** Starts the bus: connects the transport, starts listeners. */
