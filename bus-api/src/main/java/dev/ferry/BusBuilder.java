@@ -22,14 +22,17 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Configures and starts a {@link MessageBus}. Every configuration key has a method here; values set
- * here win over every other source (see {@link FerryConfig}).
+ * Configures and starts a {@link MessageBus}. Every configuration key has a method here or in one
+ * of the options types taken here ({@link ListenerOptions}, {@link SenderOptions}, {@link
+ * OutboxOptions}, {@link RequestOptions}, {@link DeadLetterOptions}, {@link InMemoryOptions});
+ * values set in code win over every other source (see {@link FerryConfig}).
  *
  * <pre>{@code
  * MessageBus bus = MessageBus.builder()
  *     .serviceName("billing")
  *     .handlers(new BillingHandlers())
  *     .onError(ErrorPolicy.on(IOException.class).retry(5).thenDeadLetter())
+ *     .listeners(ListenerOptions.defaults().concurrency(8))
  *     .build();
  * }</pre>
  */
@@ -138,6 +141,11 @@ public final class BusBuilder {
     return this;
   }
 
+  /** How retry steps of error policies are carried out; see {@code ferry.errors.redelivery}. */
+  public BusBuilder redelivery(Redelivery mode) {
+    return set(FerryKeys.REDELIVERY, Objects.requireNonNull(mode, "mode").configValue());
+  }
+
   // ---- parts ----
 
   /** Uses this transport instead of the one named by {@code ferry.transport}. */
@@ -187,7 +195,7 @@ public final class BusBuilder {
     return this;
   }
 
-  // ---- one method per configuration key ----
+  // ---- identity, transport and shutdown ----
 
   public BusBuilder serviceName(String name) {
     return set(FerryKeys.SERVICE_NAME, name);
@@ -202,110 +210,54 @@ public final class BusBuilder {
     return set(FerryKeys.TRANSPORT, name);
   }
 
-  public BusBuilder listenerConcurrency(int concurrency) {
-    return set(FerryKeys.LISTENER_CONCURRENCY, concurrency);
-  }
-
-  public BusBuilder listenerPrefetch(int prefetch) {
-    return set(FerryKeys.LISTENER_PREFETCH, prefetch);
-  }
-
-  public BusBuilder listenerMaxBatch(int maxBatch) {
-    return set(FerryKeys.LISTENER_MAX_BATCH, maxBatch);
-  }
-
-  public BusBuilder durableInbox(boolean durable) {
-    return set(FerryKeys.DURABLE_INBOX, durable);
-  }
-
-  public BusBuilder senderBatchSize(int size) {
-    return set(FerryKeys.SENDER_BATCH_SIZE, size);
-  }
-
-  public BusBuilder senderParallelism(int loops) {
-    return set(FerryKeys.SENDER_PARALLELISM, loops);
-  }
-
-  public BusBuilder senderBuffer(int messages) {
-    return set(FerryKeys.SENDER_BUFFER, messages);
-  }
-
-  public BusBuilder senderMaxDestinations(int destinations) {
-    return set(FerryKeys.SENDER_MAX_DESTINATIONS, destinations);
-  }
-
-  public BusBuilder sendTimeout(Duration timeout) {
-    return set(FerryKeys.SEND_TIMEOUT, timeout);
-  }
-
-  public BusBuilder circuitBreakerFailures(int failures) {
-    return set(FerryKeys.CIRCUIT_FAILURES, failures);
-  }
-
-  public BusBuilder circuitBreakerProbeInterval(Duration interval) {
-    return set(FerryKeys.CIRCUIT_PROBE, interval);
-  }
-
-  public BusBuilder requestTimeout(Duration timeout) {
-    return set(FerryKeys.REQUEST_TIMEOUT, timeout);
-  }
-
-  /** {@code ferry.handler.timeout}: how long the handlers of one message may run. */
-  public BusBuilder handlerTimeout(Duration timeout) {
-    return set(FerryKeys.HANDLER_TIMEOUT, timeout);
-  }
-
-  public BusBuilder requestMaxPending(int requests) {
-    return set(FerryKeys.REQUEST_MAX_PENDING, requests);
-  }
-
-  public BusBuilder outboxLease(Duration lease) {
-    return set(FerryKeys.OUTBOX_LEASE, lease);
-  }
-
-  public BusBuilder outboxPollInterval(Duration interval) {
-    return set(FerryKeys.OUTBOX_POLL_INTERVAL, interval);
-  }
-
-  public BusBuilder outboxBatchSize(int size) {
-    return set(FerryKeys.OUTBOX_BATCH, size);
-  }
-
-  public BusBuilder memoryOutboxCapacity(int messages) {
-    return set(FerryKeys.MEMORY_OUTBOX_CAPACITY, messages);
-  }
-
-  public BusBuilder memoryInboxCapacity(int ids) {
-    return set(FerryKeys.MEMORY_INBOX_CAPACITY, ids);
-  }
-
-  public BusBuilder memoryDeadLetterCapacity(int deadLetters) {
-    return set(FerryKeys.MEMORY_DEAD_LETTER_CAPACITY, deadLetters);
-  }
-
+  /**
+   * The in-process broker the local transport uses ({@code ferry.local.broker}): buses naming the
+   * same broker talk to each other.
+   */
   public BusBuilder localBroker(String name) {
     return set(FerryKeys.LOCAL_BROKER, name);
   }
 
-  public BusBuilder localQueueCapacity(int messages) {
-    return set(FerryKeys.LOCAL_QUEUE_CAPACITY, messages);
-  }
-
-  /** How retry steps of error policies are carried out; see {@code ferry.errors.redelivery}. */
-  public BusBuilder redelivery(Redelivery mode) {
-    return set(FerryKeys.REDELIVERY, Objects.requireNonNull(mode, "mode").configValue());
-  }
-
-  public BusBuilder nativeDeadLetter(boolean nativeDeadLetter) {
-    return set(FerryKeys.NATIVE_DEAD_LETTER, nativeDeadLetter);
-  }
-
-  public BusBuilder deadLetterRetention(Duration retention) {
-    return set(FerryKeys.DEAD_LETTER_RETENTION, retention);
-  }
-
   public BusBuilder shutdownTimeout(Duration timeout) {
     return set(FerryKeys.SHUTDOWN_TIMEOUT, timeout);
+  }
+
+  // ---- tuning: one options type per part of the runtime ----
+
+  /** How listeners take and handle messages ({@code ferry.listener.*}, handler timeout, inbox). */
+  public BusBuilder listeners(ListenerOptions options) {
+    return apply(options, "listeners");
+  }
+
+  /** How outgoing messages reach the transport ({@code ferry.sender.*}). */
+  public BusBuilder sender(SenderOptions options) {
+    return apply(options, "sender");
+  }
+
+  /** How the relay claims stored outgoing messages ({@code ferry.outbox.*}). */
+  public BusBuilder outbox(OutboxOptions options) {
+    return apply(options, "outbox");
+  }
+
+  /** Requests waiting for replies ({@code ferry.request.*}). */
+  public BusBuilder requests(RequestOptions options) {
+    return apply(options, "requests");
+  }
+
+  /** Where dead letters go and how long they are kept ({@code ferry.dead-letter.*}). */
+  public BusBuilder deadLetters(DeadLetterOptions options) {
+    return apply(options, "deadLetters");
+  }
+
+  /** Bounds of the in-memory store and the local transport's queues. */
+  public BusBuilder inMemory(InMemoryOptions options) {
+    return apply(options, "inMemory");
+  }
+
+  // A later call's values win over an earlier one's for the same keys; the others stay set.
+  private BusBuilder apply(BusOptions<?> options, String name) {
+    Objects.requireNonNull(options, name).applyTo(overrides);
+    return this;
   }
 
   /** Starts the bus: connects the transport, starts listeners. */

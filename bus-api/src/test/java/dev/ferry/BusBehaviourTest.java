@@ -112,8 +112,7 @@ class BusBehaviourTest {
     MessageBus bus =
         start(
             MessageBus.builder()
-                .listenerMaxBatch(10)
-                .listenerConcurrency(1)
+                .listeners(ListenerOptions.defaults().maxBatch(10).concurrency(1))
                 .handle(
                     Ping.class,
                     (p, ctx) -> {
@@ -338,7 +337,11 @@ class BusBehaviourTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("ferry.listener.concurrency");
     assertThatThrownBy(
-            () -> MessageBus.builder().listenerConcurrency(0).localBroker(broker).build())
+            () ->
+                MessageBus.builder()
+                    .listeners(ListenerOptions.defaults().concurrency(0))
+                    .localBroker(broker)
+                    .build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("ferry.listener.concurrency must be >= 1");
   }

@@ -20,9 +20,11 @@ class BusHealthTest {
         MessageBus.builder()
             .localBroker(broker)
             .transport(transport)
-            .circuitBreakerFailures(2)
-            .circuitBreakerProbeInterval(Duration.ofMillis(200))
-            .outboxPollInterval(Duration.ofMillis(50))
+            .sender(
+                SenderOptions.defaults()
+                    .circuitBreakerFailures(2)
+                    .circuitBreakerProbeInterval(Duration.ofMillis(200)))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(50)))
             .handle(Work.class, (m, ctx) -> null)
             .build()) {
       BusHealth health = BusHealth.of(bus).circuitOpenLimit(Duration.ofMillis(300));

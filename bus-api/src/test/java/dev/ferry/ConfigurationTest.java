@@ -77,7 +77,9 @@ class ConfigurationTest {
     assertThatThrownBy(() -> c.get(FerryKeys.SEND_TIMEOUT))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("ferry.sender.timeout (duration): 'soon'");
-    assertThatThrownBy(() -> MessageBus.builder().listenerConcurrency(-1).build())
+    assertThatThrownBy(
+            () ->
+                MessageBus.builder().listeners(ListenerOptions.defaults().concurrency(-1)).build())
         .hasMessageContaining("ferry.listener.concurrency");
   }
 

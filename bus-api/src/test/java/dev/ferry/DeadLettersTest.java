@@ -181,7 +181,9 @@ class DeadLettersTest {
 
   @Test
   void deadLettersExpireAfterTheirRetention() {
-    bus(MessageBus.builder().deadLetterRetention(Duration.ofSeconds(2)));
+    bus(
+        MessageBus.builder()
+            .deadLetters(DeadLetterOptions.defaults().retention(Duration.ofSeconds(2))));
     bus.send(new Poison("old"));
     awaitDeadLetters(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> bus.deadLetters().count() == 0);

@@ -181,7 +181,7 @@ class ErrorPolicyTest {
         1,
         new IllegalStateException("not yet"),
         MessageBus.builder()
-            .outboxPollInterval(Duration.ofMillis(50))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(50)))
             .onError(
                 ErrorPolicy.on(IllegalStateException.class)
                     .thenScheduleRetry(Duration.ofMillis(400))
@@ -217,7 +217,7 @@ class ErrorPolicyTest {
         new IllegalStateException("later"),
         MessageBus.builder()
             .redelivery(Redelivery.SCHEDULE)
-            .outboxPollInterval(Duration.ofMillis(50))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(50)))
             .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter()));
     sendAndWait(bus, 1);
     assertThat(attempts).containsExactly(1, 2);
@@ -243,7 +243,7 @@ class ErrorPolicyTest {
         new IllegalStateException("later"),
         MessageBus.builder()
             .property("ferry.errors.redelivery", " Schedule ")
-            .outboxPollInterval(Duration.ofMillis(50))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(50)))
             .onError(ErrorPolicy.on(IllegalStateException.class).retry(1).thenDeadLetter()));
     sendAndWait(bus, 1);
     assertThat(attempts).containsExactly(1, 2);

@@ -110,9 +110,11 @@ class OutageTest {
         MessageBus.builder()
             .localBroker(broker)
             .transport(transport)
-            .circuitBreakerFailures(3)
-            .circuitBreakerProbeInterval(Duration.ofMillis(300))
-            .outboxPollInterval(Duration.ofMillis(100))
+            .sender(
+                SenderOptions.defaults()
+                    .circuitBreakerFailures(3)
+                    .circuitBreakerProbeInterval(Duration.ofMillis(300)))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
             .handle(
                 Work.class,
                 (m, ctx) -> {
@@ -155,8 +157,8 @@ class OutageTest {
         MessageBus.builder()
             .localBroker(broker)
             .transport(transport)
-            .memoryOutboxCapacity(100)
-            .sendTimeout(Duration.ofMillis(200))
+            .inMemory(InMemoryOptions.defaults().outboxCapacity(100))
+            .sender(SenderOptions.defaults().timeout(Duration.ofMillis(200)))
             .build();
     for (int i = 0; i < 100; i++) {
       bus.send(new Work(i));
@@ -173,8 +175,8 @@ class OutageTest {
     bus =
         MessageBus.builder()
             .localBroker(broker)
-            .localQueueCapacity(10)
-            .listenerConcurrency(1)
+            .inMemory(InMemoryOptions.defaults().queueCapacity(10))
+            .listeners(ListenerOptions.defaults().concurrency(1))
             .handle(
                 Work.class,
                 (m, ctx) -> {

@@ -91,8 +91,7 @@ class ReceiveDecisionsTest {
     bus =
         MessageBus.builder()
             .localBroker(UUID.randomUUID().toString())
-            .listenerConcurrency(1)
-            .listenerMaxBatch(10)
+            .listeners(ListenerOptions.defaults().concurrency(1).maxBatch(10))
             .defaultErrorPolicy(ErrorPolicy.on(Throwable.class).retry(2).thenDeadLetter())
             .handle(
                 Work.class,
@@ -166,8 +165,8 @@ class ReceiveDecisionsTest {
     bus =
         MessageBus.builder()
             .localBroker(UUID.randomUUID().toString())
-            .listenerConcurrency(1)
-            .handlerTimeout(Duration.ofMillis(300))
+            .listeners(
+                ListenerOptions.defaults().concurrency(1).handlerTimeout(Duration.ofMillis(300)))
             .onError(ErrorPolicy.on(HandlerTimeoutException.class).retry(1).thenDeadLetter())
             .handle(
                 Work.class,

@@ -38,8 +38,7 @@ class ReplyDestinationsTest {
     int threadsBefore = threads.getThreadCount();
     try (MessageBus bus =
         MessageBus.builder()
-            .senderParallelism(1)
-            .senderMaxDestinations(MAX_DESTINATIONS)
+            .sender(SenderOptions.defaults().parallelism(1).maxDestinations(MAX_DESTINATIONS))
             .handle(
                 Ping.class,
                 (ping, ctx) -> {

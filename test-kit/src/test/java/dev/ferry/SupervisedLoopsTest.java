@@ -44,8 +44,8 @@ class SupervisedLoopsTest {
         MessageBus.builder()
             .localBroker(broker)
             .transport(transport)
-            .senderParallelism(1)
-            .outboxPollInterval(Duration.ofMillis(100))
+            .sender(SenderOptions.defaults().parallelism(1))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
             .handle(
                 Work.class,
                 (m, ctx) -> {
@@ -74,7 +74,7 @@ class SupervisedLoopsTest {
         MessageBus.builder()
             .localBroker(UUID.randomUUID().toString())
             .store(store)
-            .outboxPollInterval(Duration.ofMillis(50))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(50)))
             .handle(
                 Work.class,
                 (m, ctx) -> {

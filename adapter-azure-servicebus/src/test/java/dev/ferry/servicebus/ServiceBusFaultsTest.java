@@ -7,8 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.FerryException;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageTooLargeException;
+import dev.ferry.OutboxOptions;
+import dev.ferry.SenderOptions;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.spi.HostExecutors;
 import dev.ferry.spi.Sender;
@@ -74,7 +77,7 @@ class ServiceBusFaultsTest {
         MessageBus.builder()
             .serviceName("worker")
             .transport(Doubles.transport(serviceBus).build())
-            .listenerConcurrency(4)
+            .listeners(ListenerOptions.defaults().concurrency(4))
             .route(Work.class, "queue:faults.work")
             .handle(
                 Work.class,
@@ -92,8 +95,9 @@ class ServiceBusFaultsTest {
                 .serviceName("sender")
                 .transport(Doubles.transport(serviceBus).tryTimeout(Duration.ofSeconds(1)).build())
                 .route(Work.class, "queue:faults.work")
-                .circuitBreakerProbeInterval(Duration.ofMillis(300))
-                .outboxPollInterval(Duration.ofMillis(100))
+                .sender(
+                    SenderOptions.defaults().circuitBreakerProbeInterval(Duration.ofMillis(300)))
+                .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
                 .build());
     for (int i = 0; i < 300; i++) {
       sender.send(new Work(i));
@@ -122,7 +126,7 @@ class ServiceBusFaultsTest {
             MessageBus.builder()
                 .serviceName("slow")
                 .transport(Doubles.transport(serviceBus).maxLockRenewal(Duration.ZERO).build())
-                .listenerConcurrency(1)
+                .listeners(ListenerOptions.defaults().concurrency(1))
                 .route(Work.class, "queue:faults.slow")
                 .handle(
                     Work.class,

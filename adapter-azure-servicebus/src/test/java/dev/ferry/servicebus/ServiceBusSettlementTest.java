@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
+import dev.ferry.DeadLetterOptions;
 import dev.ferry.Envelope;
 import dev.ferry.ErrorPolicy;
 import dev.ferry.MessageBus;
@@ -123,7 +124,7 @@ class ServiceBusSettlementTest {
             MessageBus.builder()
                 .serviceName("dlq")
                 .transport(Doubles.transport(serviceBus).build())
-                .nativeDeadLetter(true)
+                .deadLetters(DeadLetterOptions.defaults().nativeQueue(true))
                 .observer(
                     new dev.ferry.spi.MessageObserver() {
                       @Override

@@ -7,7 +7,9 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import dev.ferry.DeliveryOptions;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
+import dev.ferry.SenderOptions;
 import dev.ferry.testkit.conformance.TestMessages.Work;
 import dev.ferry.testkit.servicebus.EntitySettings;
 import dev.ferry.testkit.servicebus.MessageSnapshot;
@@ -58,7 +60,7 @@ class SessionsTest {
                         .sessionEntities("queue:sessions.work")
                         .sessionIdleTimeout(Duration.ofMillis(500))
                         .build())
-                .listenerConcurrency(groups)
+                .listeners(ListenerOptions.defaults().concurrency(groups))
                 .route(Work.class, "queue:sessions.work")
                 .handle(
                     Work.class,
@@ -80,7 +82,7 @@ class SessionsTest {
                 .serviceName("sender")
                 .transport(
                     Doubles.transport(serviceBus).sessionEntities("queue:sessions.work").build())
-                .senderParallelism(1) // keeps the send order
+                .sender(SenderOptions.defaults().parallelism(1)) // keeps the send order
                 .route(Work.class, "queue:sessions.work")
                 .build()) {
       for (int i = 0; i < perGroup; i++) {

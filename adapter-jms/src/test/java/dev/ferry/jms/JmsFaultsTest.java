@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.ConfigurationException;
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
+import dev.ferry.SenderOptions;
 import dev.ferry.testkit.ArtemisExtension;
 import dev.ferry.testkit.EmbeddedArtemis;
 import dev.ferry.testkit.conformance.TestMessages.Work;
@@ -70,8 +72,9 @@ class JmsFaultsTest {
                         .reconnectInitialDelay(Duration.ofMillis(50))
                         .build())
                 .route(Work.class, "queue:restart.work")
-                .circuitBreakerProbeInterval(Duration.ofMillis(300))
-                .outboxPollInterval(Duration.ofMillis(100))
+                .sender(
+                    SenderOptions.defaults().circuitBreakerProbeInterval(Duration.ofMillis(300)))
+                .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
                 .build());
     for (int i = 0; i < 200; i++) {
       sender.send(new Work(i));

@@ -3,6 +3,7 @@ package dev.ferry.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.spi.support.LoopSupervisor;
 import dev.ferry.testkit.ArtemisExtension;
@@ -95,7 +96,7 @@ class JmsSupervisedLoopTest {
         MessageBus.builder()
             .serviceName("worker")
             .transport(JmsTransport.builder().connectionFactory(cf).build())
-            .listenerConcurrency(1)
+            .listeners(ListenerOptions.defaults().concurrency(1))
             .route(Work.class, "queue:supervised.work")
             .handle(
                 Work.class,

@@ -26,7 +26,8 @@ class JmsTransportConformanceTest extends TransportConformanceSuite {
 
   @Override
   protected void sendRaw(Address address, Envelope envelope) throws Exception {
-    try (Connection c = new ActiveMQConnectionFactory(artemis.broker().tcpUrl()).createConnection()) {
+    try (Connection c =
+        new ActiveMQConnectionFactory(artemis.broker().tcpUrl()).createConnection()) {
       Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
       MessageProducer p = s.createProducer(s.createQueue(address.name()));
       p.send(JmsWireFormat.toMessage(s, envelope, false, null));

@@ -1,6 +1,8 @@
 package dev.ferry.benchmarks;
 
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
+import dev.ferry.SenderOptions;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jms.JmsTransport;
@@ -58,8 +60,7 @@ final class BacklogScenario implements Scenario {
                         .schema("bench_backlog")
                         .build())
                 .route(Payload.class, queue)
-                .listenerConcurrency(4)
-                .listenerMaxBatch(100)
+                .listeners(ListenerOptions.defaults().concurrency(4).maxBatch(100))
                 .handle(
                     Payload.class,
                     (p, ctx) -> {
@@ -86,7 +87,7 @@ final class BacklogScenario implements Scenario {
                 .store(senderStore)
                 .route(Payload.class, queue)
                 .messageTypes(Payload.class)
-                .circuitBreakerProbeInterval(Duration.ofSeconds(1))
+                .sender(SenderOptions.defaults().circuitBreakerProbeInterval(Duration.ofSeconds(1)))
                 .build()) {
       System.out.println("READY");
       expect("BROKER-DOWN");

@@ -1,6 +1,7 @@
 package dev.ferry.benchmarks;
 
 import dev.ferry.BusBuilder;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
@@ -92,8 +93,7 @@ final class FerryScenario implements Scenario {
             .serviceName(service)
             .transport(transport.get())
             .route(Payload.class, queue)
-            .listenerConcurrency(4)
-            .listenerMaxBatch(100);
+            .listeners(ListenerOptions.defaults().concurrency(4).maxBatch(100));
     if (store != null) {
       b.store(store);
     }

@@ -1,6 +1,8 @@
 package dev.ferry.benchmarks;
 
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
+import dev.ferry.SenderOptions;
 import dev.ferry.benchmarks.StoreOrders.OrderPlaced;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.spi.Transport;
@@ -22,10 +24,8 @@ final class StoreBus {
         .store(store)
         .messageTypes(OrderPlaced.class)
         .route(OrderPlaced.class, "queue:orders")
-        .outboxPollInterval(poll)
-        .outboxBatchSize(batch)
-        .senderBatchSize(batch)
-        .senderParallelism(senders)
+        .outbox(OutboxOptions.defaults().pollInterval(poll).batchSize(batch))
+        .sender(SenderOptions.defaults().batchSize(batch).parallelism(senders))
         .build();
   }
 

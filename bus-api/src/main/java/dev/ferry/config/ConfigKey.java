@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * @param type the value type
  * @param defaultValue the default in text form, or null if the key has no default
  * @param description one sentence for the reference
- * @param builderMethod the builder method that sets the same value, e.g. {@code
- *     BusBuilder#listenerConcurrency}
+ * @param builderMethod what sets the same value in code: a method of the builder, e.g. {@code
+ *     serviceName} for {@code BusBuilder#serviceName}, or {@code Type.method} for a method of an
+ *     options type the builder takes, e.g. {@code ListenerOptions.concurrency}
  * @param secret whether the value must never be logged or shown
  */
 public record ConfigKey<T>(
@@ -33,6 +34,9 @@ public record ConfigKey<T>(
 
   private static final Pattern NAME = Pattern.compile("ferry(\\.[a-z0-9][a-z0-9-]*)+");
 
+  private static final Pattern BUILDER_METHOD =
+      Pattern.compile("([A-Z][A-Za-z0-9]*\\.)?[a-z][A-Za-z0-9]*");
+
   public ConfigKey {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("Config key names are ferry.lower-case.words: " + name);
@@ -40,6 +44,10 @@ public record ConfigKey<T>(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(builderMethod, "builderMethod");
+    if (!BUILDER_METHOD.matcher(builderMethod).matches()) {
+      throw new IllegalArgumentException(
+          "A builder method is method or OptionsType.method: " + builderMethod);
+    }
     if (defaultValue != null) {
       type.parse(name, defaultValue); // fail at class init on a bad default
     }
@@ -62,6 +70,20 @@ public record ConfigKey<T>(
     String text = String.valueOf(Objects.requireNonNull(value, name));
     parse(text);
     return text;
+  }
+
+  /**
+   * The simple name of the options type whose method {@link #builderMethod()} is, or null when it
+   * is a method of the builder itself.
+   */
+  public String builderType() {
+    int dot = builderMethod.indexOf('.');
+    return dot < 0 ? null : builderMethod.substring(0, dot);
+  }
+
+  /** The name of the method that sets this key in code, without its type. */
+  public String builderMethodName() {
+    return builderMethod.substring(builderMethod.indexOf('.') + 1);
   }
 
   /** Parses a raw value; the error names this key. */

@@ -24,6 +24,12 @@ public final class ConfigOverrides {
     return this;
   }
 
+  /** Sets every value of {@code other} here, over any this one has for the same key. */
+  public ConfigOverrides setAll(ConfigOverrides other) {
+    values.putAll(other.values);
+    return this;
+  }
+
   /** These values over {@code base}, or over the environment's configuration if it is null. */
   public FerryConfig over(FerryConfig base) {
     return (base != null ? base : FerryConfig.fromEnvironment()).withOverrides(values);

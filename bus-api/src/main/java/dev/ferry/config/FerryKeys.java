@@ -71,7 +71,7 @@ public final class FerryKeys {
           INT,
           "4",
           "Messages handled at once per listening endpoint.",
-          "listenerConcurrency");
+          "ListenerOptions.concurrency");
 
   public static final ConfigKey<Integer> LISTENER_PREFETCH =
       ConfigKey.of(
@@ -79,7 +79,7 @@ public final class FerryKeys {
           INT,
           "16",
           "Messages a listener may buffer ahead of its handlers.",
-          "listenerPrefetch");
+          "ListenerOptions.prefetch");
 
   public static final ConfigKey<Integer> LISTENER_MAX_BATCH =
       ConfigKey.of(
@@ -88,7 +88,7 @@ public final class FerryKeys {
           "1",
           "Messages a listener handles in one unit of work when they are waiting; batches cut"
               + " database round trips on durable endpoints.",
-          "listenerMaxBatch");
+          "ListenerOptions.maxBatch");
 
   public static final ConfigKey<Boolean> DURABLE_INBOX =
       ConfigKey.of(
@@ -97,7 +97,7 @@ public final class FerryKeys {
           "true",
           "Record handled message ids in the store's inbox (when the store is durable) so that"
               + " redelivered duplicates are skipped.",
-          "durableInbox");
+          "ListenerOptions.durableInbox");
 
   public static final ConfigKey<Integer> SENDER_BATCH_SIZE =
       ConfigKey.of(
@@ -105,7 +105,7 @@ public final class FerryKeys {
           INT,
           "100",
           "Outgoing messages sent to one destination in one transport batch at most.",
-          "senderBatchSize");
+          "SenderOptions.batchSize");
 
   public static final ConfigKey<Integer> SENDER_PARALLELISM =
       ConfigKey.of(
@@ -115,7 +115,7 @@ public final class FerryKeys {
           "Sender loops per destination, each with its own transport session, so that one fills"
               + " a batch while another waits for the broker; 1 keeps a destination's messages in"
               + " send order.",
-          "senderParallelism");
+          "SenderOptions.parallelism");
 
   public static final ConfigKey<Integer> SENDER_BUFFER =
       ConfigKey.of(
@@ -123,7 +123,7 @@ public final class FerryKeys {
           INT,
           "10000",
           "Outgoing messages buffered per destination; when full, senders wait (back pressure).",
-          "senderBuffer");
+          "SenderOptions.buffer");
 
   public static final ConfigKey<Integer> SENDER_MAX_DESTINATIONS =
       ConfigKey.of(
@@ -133,7 +133,7 @@ public final class FerryKeys {
           "Destinations with live senders at once (each holds its threads and buffer); reply"
               + " addresses come from the wire, so the least recently used idle ones are closed"
               + " to make room, and while all are busy new destinations wait in the outbox.",
-          "senderMaxDestinations");
+          "SenderOptions.maxDestinations");
 
   public static final ConfigKey<Duration> SEND_TIMEOUT =
       ConfigKey.of(
@@ -141,7 +141,7 @@ public final class FerryKeys {
           DURATION,
           "30s",
           "How long a caller waits for room in a full buffer before BackPressureException.",
-          "sendTimeout");
+          "SenderOptions.timeout");
 
   public static final ConfigKey<Integer> CIRCUIT_FAILURES =
       ConfigKey.of(
@@ -150,7 +150,7 @@ public final class FerryKeys {
           "5",
           "Consecutive send failures that open a destination's circuit; then messages are only"
               + " stored until a probe succeeds.",
-          "circuitBreakerFailures");
+          "SenderOptions.circuitBreakerFailures");
 
   public static final ConfigKey<Duration> CIRCUIT_PROBE =
       ConfigKey.of(
@@ -158,7 +158,7 @@ public final class FerryKeys {
           DURATION,
           "2s",
           "How often an open circuit probes its destination.",
-          "circuitBreakerProbeInterval");
+          "SenderOptions.circuitBreakerProbeInterval");
 
   public static final ConfigKey<Duration> REQUEST_TIMEOUT =
       ConfigKey.of(
@@ -166,7 +166,7 @@ public final class FerryKeys {
           DURATION,
           "30s",
           "Default time to wait for a reply.",
-          "requestTimeout");
+          "RequestOptions.timeout");
 
   public static final ConfigKey<Duration> HANDLER_TIMEOUT =
       ConfigKey.of(
@@ -176,7 +176,7 @@ public final class FerryKeys {
           "How long the handlers of one message may run (in a batch: each message); then the handling thread is"
               + " interrupted and the attempt fails with HandlerTimeoutException (its unit of work"
               + " rolls back) and the error policy decides. 0s turns it off.",
-          "handlerTimeout");
+          "ListenerOptions.handlerTimeout");
 
   public static final ConfigKey<Integer> REQUEST_MAX_PENDING =
       ConfigKey.of(
@@ -184,7 +184,7 @@ public final class FerryKeys {
           INT,
           "10000",
           "Requests waiting for replies at most; more fail with BackPressureException.",
-          "requestMaxPending");
+          "RequestOptions.maxPending");
 
   public static final ConfigKey<Duration> OUTBOX_LEASE =
       ConfigKey.of(
@@ -192,7 +192,7 @@ public final class FerryKeys {
           DURATION,
           "30s",
           "How long a node owns outgoing messages it claimed; other nodes take them over after.",
-          "outboxLease");
+          "OutboxOptions.lease");
 
   public static final ConfigKey<Duration> OUTBOX_POLL_INTERVAL =
       ConfigKey.of(
@@ -200,7 +200,7 @@ public final class FerryKeys {
           DURATION,
           "500ms",
           "How often the relay looks for outgoing and scheduled messages left behind or due.",
-          "outboxPollInterval");
+          "OutboxOptions.pollInterval");
 
   public static final ConfigKey<Integer> OUTBOX_BATCH =
       ConfigKey.of(
@@ -208,7 +208,7 @@ public final class FerryKeys {
           INT,
           "100",
           "Outgoing messages the relay claims at once.",
-          "outboxBatchSize");
+          "OutboxOptions.batchSize");
 
   public static final ConfigKey<Integer> MEMORY_OUTBOX_CAPACITY =
       ConfigKey.of(
@@ -216,7 +216,7 @@ public final class FerryKeys {
           INT,
           "100000",
           "In-memory store: outgoing messages held at most (sends fail beyond it).",
-          "memoryOutboxCapacity");
+          "InMemoryOptions.outboxCapacity");
 
   public static final ConfigKey<Integer> MEMORY_INBOX_CAPACITY =
       ConfigKey.of(
@@ -224,7 +224,7 @@ public final class FerryKeys {
           INT,
           "100000",
           "In-memory store: message ids remembered for duplicate detection.",
-          "memoryInboxCapacity");
+          "InMemoryOptions.inboxCapacity");
 
   public static final ConfigKey<Integer> MEMORY_DEAD_LETTER_CAPACITY =
       ConfigKey.of(
@@ -232,7 +232,7 @@ public final class FerryKeys {
           INT,
           "10000",
           "In-memory store: dead letters kept at most; the oldest are evicted with a warning.",
-          "memoryDeadLetterCapacity");
+          "InMemoryOptions.deadLetterCapacity");
 
   public static final ConfigKey<String> LOCAL_BROKER =
       ConfigKey.of(
@@ -249,7 +249,7 @@ public final class FerryKeys {
           INT,
           "10000",
           "Local transport: messages a queue holds at most; senders wait when it is full.",
-          "localQueueCapacity");
+          "InMemoryOptions.queueCapacity");
 
   public static final ConfigKey<String> REDELIVERY =
       ConfigKey.of(
@@ -267,7 +267,7 @@ public final class FerryKeys {
           BOOLEAN,
           "false",
           "Use the transport's own dead-letter queue instead of the store's dead letters.",
-          "nativeDeadLetter");
+          "DeadLetterOptions.nativeQueue");
 
   public static final ConfigKey<Duration> DEAD_LETTER_RETENTION =
       ConfigKey.of(
@@ -276,7 +276,7 @@ public final class FerryKeys {
           null,
           "How long dead letters are kept; older ones are purged in the background. Unset keeps"
               + " them until they are replayed or purged.",
-          "deadLetterRetention");
+          "DeadLetterOptions.retention");
 
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.of(

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Keeps {@code docs/configuration.md} generated from the key declarations. Each module owns a
@@ -42,9 +43,9 @@ public final class ConfigReference {
           .append(" | ")
           .append(k.defaultValue() == null ? "–" : "`" + k.defaultValue() + "`")
           .append(" | `")
-          .append(builder.getSimpleName())
+          .append(k.builderType() != null ? k.builderType() : builder.getSimpleName())
           .append('.')
-          .append(k.builderMethod())
+          .append(k.builderMethodName())
           .append("` | ")
           .append(k.secret() ? "**Secret, never logged.** " : "")
           .append(k.description().replace("|", "\\|"))
@@ -55,18 +56,45 @@ public final class ConfigReference {
     return sb.toString();
   }
 
-  /** Fails unless the doc's section equals the rendering (or rewrites it on request). */
+  private static Stream<Method> instanceMethods(Class<?> type) {
+    return Arrays.stream(type.getMethods()).filter(m -> !Modifier.isStatic(m.getModifiers()));
+  }
+
+  /**
+   * Fails unless each key's builder method exists (on {@code builder}, or on an options type one of
+   * its methods takes) and the doc's section equals the rendering (or rewrites it on request).
+   */
   public static void check(String section, List<ConfigKey<?>> keys, Class<?> builder)
       throws IOException {
     for (ConfigKey<?> k : keys) {
+      Class<?> owner = builder;
+      if (k.builderType() != null) {
+        // An options type counts only when the builder has a method that takes it.
+        owner =
+            instanceMethods(builder)
+                .flatMap(m -> Arrays.stream(m.getParameterTypes()))
+                .filter(t -> t.getSimpleName().equals(k.builderType()))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            k.name()
+                                + " names options type "
+                                + k.builderType()
+                                + ", which no method of "
+                                + builder.getSimpleName()
+                                + " takes"));
+      }
+      // On an options type only its setters count: they return the options.
+      Class<?> type = owner;
       assertThat(
-              Arrays.stream(builder.getMethods())
-                  .filter(m -> !Modifier.isStatic(m.getModifiers()))
+              instanceMethods(owner)
+                  .filter(m -> type == builder || m.getReturnType() == type)
                   .map(Method::getName))
           .as(
               "%s declares builder method %s.%s",
-              k.name(), builder.getSimpleName(), k.builderMethod())
-          .contains(k.builderMethod());
+              k.name(), owner.getSimpleName(), k.builderMethodName())
+          .contains(k.builderMethodName());
     }
     Path doc = configurationDoc();
     String text = Files.readString(doc);

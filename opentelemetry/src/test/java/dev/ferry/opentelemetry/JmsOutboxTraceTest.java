@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.BusHealth;
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
+import dev.ferry.SenderOptions;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jms.JmsTransport;
@@ -142,11 +144,11 @@ class JmsOutboxTraceTest {
                 .build())
         .store(store)
         .observer(ferry.observer())
-        .outboxPollInterval(Duration.ofMillis(100))
+        .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
         // A row whose send was cut short by the close stays claimed until its lease ends; short,
         // so that the restarted node takes it over quickly, as after a crash.
-        .outboxLease(Duration.ofSeconds(3))
-        .circuitBreakerProbeInterval(Duration.ofMillis(200))
+        .outbox(OutboxOptions.defaults().lease(Duration.ofSeconds(3)))
+        .sender(SenderOptions.defaults().circuitBreakerProbeInterval(Duration.ofMillis(200)))
         .shutdownTimeout(Duration.ofSeconds(2))
         .route(Ping.class, "queue:ferry.test.ping.v1")
         .handle(Pong.class, (m, ctx) -> null)

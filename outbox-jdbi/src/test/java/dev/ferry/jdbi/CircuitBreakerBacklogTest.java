@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.Address;
 import dev.ferry.Envelope;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
+import dev.ferry.OutboxOptions;
+import dev.ferry.SenderOptions;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.spi.OutgoingEnvelope;
@@ -108,14 +111,14 @@ class CircuitBreakerBacklogTest {
             .store(store)
             .messageTypes(Item.class)
             .route(Item.class, "queue:" + queue)
-            .circuitBreakerFailures(3)
-            .circuitBreakerProbeInterval(PROBE)
-            .senderBatchSize(BATCH)
-            .senderParallelism(SENDER_LOOPS)
-            .outboxBatchSize(BATCH)
-            .outboxPollInterval(Duration.ofMillis(100))
-            .listenerConcurrency(4)
-            .listenerMaxBatch(100)
+            .sender(
+                SenderOptions.defaults()
+                    .circuitBreakerFailures(3)
+                    .circuitBreakerProbeInterval(PROBE)
+                    .batchSize(BATCH)
+                    .parallelism(SENDER_LOOPS))
+            .outbox(OutboxOptions.defaults().batchSize(BATCH).pollInterval(Duration.ofMillis(100)))
+            .listeners(ListenerOptions.defaults().concurrency(4).maxBatch(100))
             .handle(
                 Item.class,
                 (item, ctx) -> {

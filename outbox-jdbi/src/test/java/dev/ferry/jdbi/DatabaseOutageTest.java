@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
 import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.PostgresExtension;
@@ -91,7 +92,7 @@ class DatabaseOutageTest {
             .localBroker("outage" + ProcessHandle.current().pid())
             .store(store)
             .messageTypes(OrderPlaced.class)
-            .outboxPollInterval(Duration.ofMillis(100))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
             .handle(
                 OrderPlaced.class,
                 (m, ctx) -> {
@@ -492,7 +493,7 @@ class DatabaseOutageTest {
         .store(store)
         .messageTypes(OrderPlaced.class)
         .route(OrderPlaced.class, "queue:" + unique)
-        .outboxPollInterval(Duration.ofMillis(100))
+        .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
         .handle(
             OrderPlaced.class,
             (m, ctx) -> {

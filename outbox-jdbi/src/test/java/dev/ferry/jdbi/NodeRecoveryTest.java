@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
 import dev.ferry.jdbi.RecoveryNode.Audit;
 import dev.ferry.jdbi.RecoveryNode.Order;
 import dev.ferry.jdbi.RecoveryNode.Work;
@@ -126,7 +127,7 @@ class NodeRecoveryTest {
                           real.send(batch);
                         }),
                     recording)
-                .outboxLease(Duration.ofSeconds(20))
+                .outbox(OutboxOptions.defaults().lease(Duration.ofSeconds(20)))
                 .shutdownTimeout(Duration.ofSeconds(5))
                 .handle(
                     Order.class,

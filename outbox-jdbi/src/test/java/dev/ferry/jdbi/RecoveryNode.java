@@ -3,9 +3,12 @@ package dev.ferry.jdbi;
 import dev.ferry.Address;
 import dev.ferry.BusBuilder;
 import dev.ferry.Envelope;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageContext;
 import dev.ferry.MessageType;
+import dev.ferry.OutboxOptions;
+import dev.ferry.SenderOptions;
 import dev.ferry.jms.JmsTransport;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.MessageObserver;
@@ -62,9 +65,8 @@ public final class RecoveryNode {
         .route(Order.class, "queue:" + ORDERS)
         .route(Work.class, "queue:recovery.work")
         .route(Audit.class, "queue:recovery.audit")
-        .outboxPollInterval(Duration.ofMillis(100))
-        .listenerConcurrency(1)
-        .listenerMaxBatch(1);
+        .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
+        .listeners(ListenerOptions.defaults().concurrency(1).maxBatch(1));
   }
 
   /** Writes what a node handled through the handle of its unit of work. */
@@ -129,9 +131,8 @@ public final class RecoveryNode {
         };
     MessageBus bus =
         common("victim", transport, store)
-            .outboxLease(VICTIM_LEASE)
-            .senderBatchSize(5)
-            .senderParallelism(1)
+            .outbox(OutboxOptions.defaults().lease(VICTIM_LEASE))
+            .sender(SenderOptions.defaults().batchSize(5).parallelism(1))
             .observer(hangAfterCommit)
             .handle(
                 Work.class,

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.FerryException;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
 import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.PostgresExtension;
@@ -73,8 +74,10 @@ class SpringTransactionTest {
             .store(store)
             .messageTypes(OrderPlaced.class)
             .route(OrderPlaced.class, "queue:" + unique + ".orders")
-            .outboxPollInterval(Duration.ofMillis(100))
-            .outboxLease(Duration.ofSeconds(2))
+            .outbox(
+                OutboxOptions.defaults()
+                    .pollInterval(Duration.ofMillis(100))
+                    .lease(Duration.ofSeconds(2)))
             .handlers(new OrderHandlers())
             .build();
     orders = "\"" + store.schema() + "\".orders";

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.Address;
 import dev.ferry.Envelope;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
@@ -58,7 +59,7 @@ class StoreTimeoutsTest {
                 .serviceName("shop")
                 .localBroker(unique)
                 .store(store)
-                .listenerConcurrency(1)
+                .listeners(ListenerOptions.defaults().concurrency(1))
                 .messageTypes(OrderPlaced.class)
                 .route(OrderPlaced.class, "queue:" + unique + ".orders")
                 .handle(

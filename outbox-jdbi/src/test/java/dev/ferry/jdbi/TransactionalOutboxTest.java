@@ -8,6 +8,7 @@ import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
@@ -80,8 +81,10 @@ class TransactionalOutboxTest {
             .store(store)
             .messageTypes(OrderPlaced.class)
             .route(OrderPlaced.class, "queue:" + unique + ".orders")
-            .outboxPollInterval(Duration.ofMillis(100))
-            .outboxLease(Duration.ofSeconds(2))
+            .outbox(
+                OutboxOptions.defaults()
+                    .pollInterval(Duration.ofMillis(100))
+                    .lease(Duration.ofSeconds(2)))
             .handlers(new OrderHandlers())
             .build();
     orders = "\"" + store.schema() + "\".orders";

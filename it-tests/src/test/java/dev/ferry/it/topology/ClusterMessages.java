@@ -4,6 +4,7 @@ import dev.ferry.BusBuilder;
 import dev.ferry.Event;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
+import dev.ferry.OutboxOptions;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jms.JmsTransport;
 import java.time.Duration;
@@ -65,7 +66,9 @@ final class ClusterMessages {
         .store(store)
         .route(Job.class, JOBS)
         // Short leases, so that a killed node's outbox rows are taken over within the test.
-        .outboxLease(Duration.ofSeconds(3))
-        .outboxPollInterval(Duration.ofMillis(200));
+        .outbox(
+            OutboxOptions.defaults()
+                .lease(Duration.ofSeconds(3))
+                .pollInterval(Duration.ofMillis(200)));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
+import dev.ferry.OutboxOptions;
 import dev.ferry.it.support.PostgresLauncher;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
@@ -75,7 +76,7 @@ class FailoverIT {
                     effects.record(ctx.resource(Handle.class).orElseThrow(), "work", w.key(), "1");
                     return null;
                   })
-              .outboxPollInterval(Duration.ofMillis(200))
+              .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(200)))
               .build()) {
         Thread producer =
             new Thread(

@@ -9,6 +9,7 @@ import dev.ferry.DeliveryOptions;
 import dev.ferry.FerryException;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageType;
+import dev.ferry.OutboxOptions;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jdbi.JtaTransactionHandler;
 import dev.ferry.jdbi.TestStores;
@@ -86,7 +87,7 @@ class JtaTransactionsTest {
             .store(store)
             .messageTypes(JtaOrder.class)
             .route(JtaOrder.class, "queue:" + unique + ".orders")
-            .outboxPollInterval(Duration.ofMillis(100))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
             .handle(
                 JtaOrder.class,
                 (m, ctx) -> {

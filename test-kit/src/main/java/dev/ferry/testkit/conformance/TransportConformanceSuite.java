@@ -10,6 +10,7 @@ import dev.ferry.DeadLetter;
 import dev.ferry.DeliveryOptions;
 import dev.ferry.Envelope;
 import dev.ferry.ErrorPolicy;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageTooLargeException;
 import dev.ferry.RequestTimeoutException;
@@ -386,7 +387,7 @@ public abstract class TransportConformanceSuite {
     List<Integer> done = new CopyOnWriteArrayList<>();
     start(
         service("slow")
-            .listenerConcurrency(2)
+            .listeners(ListenerOptions.defaults().concurrency(2))
             .handle(
                 Work.class,
                 (m, ctx) -> {

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.ErrorPolicy;
 import dev.ferry.HandlerTimeoutException;
+import dev.ferry.ListenerOptions;
 import dev.ferry.MessageBus;
+import dev.ferry.OutboxOptions;
 import dev.ferry.Reasons;
+import dev.ferry.SenderOptions;
 import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
 import dev.ferry.testkit.PostgresDatabase;
@@ -146,7 +149,7 @@ public abstract class TransportFaultSuite {
             .serviceName("worker")
             .transport(newTransport())
             .store(consumerStore)
-            .listenerConcurrency(4)
+            .listeners(ListenerOptions.defaults().concurrency(4))
             .route(Work.class, "queue:" + queue)
             .handle(
                 Work.class,
@@ -163,8 +166,9 @@ public abstract class TransportFaultSuite {
                 .transport(newTransport())
                 .store(newStore())
                 .route(Work.class, "queue:" + queue)
-                .circuitBreakerProbeInterval(Duration.ofMillis(300))
-                .outboxPollInterval(Duration.ofMillis(100))
+                .sender(
+                    SenderOptions.defaults().circuitBreakerProbeInterval(Duration.ofMillis(300)))
+                .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
                 .build());
     AtomicInteger sent = new AtomicInteger();
     Thread sending =
@@ -239,8 +243,10 @@ public abstract class TransportFaultSuite {
                 .serviceName("worker")
                 .transport(newTransport())
                 .store(store)
-                .listenerConcurrency(2)
-                .handlerTimeout(Duration.ofMillis(500))
+                .listeners(
+                    ListenerOptions.defaults()
+                        .concurrency(2)
+                        .handlerTimeout(Duration.ofMillis(500)))
                 .onError(ErrorPolicy.on(HandlerTimeoutException.class).retry(1).thenDeadLetter())
                 .route(Work.class, "queue:" + queue)
                 .handle(
@@ -308,7 +314,7 @@ public abstract class TransportFaultSuite {
                 .transport(senderFaults.intoSenders(newTransport()))
                 .store(relayFaults.into(EnvelopeStore.class, newStore(), "claimOutgoing"))
                 .route(Work.class, "queue:" + queue)
-                .outboxPollInterval(Duration.ofMillis(100))
+                .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
                 .build());
     for (int i = 0; i < total; i++) {
       producer.send(new Work(i));

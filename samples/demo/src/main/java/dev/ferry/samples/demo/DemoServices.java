@@ -4,7 +4,9 @@ import dev.ferry.BusBuilder;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
 import dev.ferry.MessageContext;
+import dev.ferry.OutboxOptions;
 import dev.ferry.RoutingDescription;
+import dev.ferry.SenderOptions;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jms.JmsTransport;
 import dev.ferry.samples.demo.DemoMessages.DurableNote;
@@ -89,8 +91,8 @@ final class DemoServices implements AutoCloseable {
         definition(name)
             .config(infra.config())
             .store(store)
-            .circuitBreakerProbeInterval(Duration.ofMillis(500))
-            .outboxPollInterval(Duration.ofMillis(200));
+            .sender(SenderOptions.defaults().circuitBreakerProbeInterval(Duration.ofMillis(500)))
+            .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(200)));
     if (telemetry != null) {
       builder.observer(telemetry.ferry.observer());
     }
