@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.config.ConfigKey;
 import dev.ferry.config.ConfigOverrides;
+import dev.ferry.config.ConfigReference;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
-import dev.ferry.docs.ConfigReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -141,15 +141,15 @@ class BusOptionsTest {
         ConfigKey.of("ferry.test.a", ConfigKey.Type.INT, null, "A.", "ListenerOptions.nothing");
     ConfigKey<Integer> noSuchType =
         ConfigKey.of("ferry.test.b", ConfigKey.Type.INT, null, "B.", "NoOptions.concurrency");
-    assertThatThrownBy(() -> ConfigReference.check("core", List.of(noSuchMethod), BusBuilder.class))
-        .isInstanceOf(AssertionError.class)
+    assertThatThrownBy(() -> ConfigReference.markdown(List.of(noSuchMethod), BusBuilder.class))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ListenerOptions.nothing");
-    assertThatThrownBy(() -> ConfigReference.check("core", List.of(noSuchType), BusBuilder.class))
-        .isInstanceOf(AssertionError.class)
+    assertThatThrownBy(() -> ConfigReference.markdown(List.of(noSuchType), BusBuilder.class))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no method of BusBuilder takes");
-    assertThat(ConfigReference.render(List.of(FerryKeys.LISTENER_CONCURRENCY), BusBuilder.class))
+    assertThat(ConfigReference.markdown(List.of(FerryKeys.LISTENER_CONCURRENCY), BusBuilder.class))
         .contains("`ListenerOptions.concurrency`");
-    assertThat(ConfigReference.render(List.of(FerryKeys.SERVICE_NAME), BusBuilder.class))
+    assertThat(ConfigReference.markdown(List.of(FerryKeys.SERVICE_NAME), BusBuilder.class))
         .contains("`BusBuilder.serviceName`");
   }
 }

@@ -3,10 +3,11 @@ package dev.ferry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.build.GeneratedDocs;
 import dev.ferry.config.ConfigKey;
+import dev.ferry.config.ConfigReference;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.FerryKeys;
-import dev.ferry.docs.ConfigReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ class ConfigurationTest {
 
   @Test
   void referenceDocumentMatchesTheDeclarations() throws Exception {
-    ConfigReference.check("core", FerryKeys.all(), BusBuilder.class);
+    GeneratedDocs.checkConfigurationSection(
+        "core", ConfigReference.markdown(FerryKeys.all(), BusBuilder.class));
   }
 
   @Test
@@ -100,6 +102,7 @@ class ConfigurationTest {
   void secretsAreFlaggedForTheReference() {
     ConfigKey<String> secret = ConfigKey.secret("ferry.test.password", "A password.", "password");
     assertThat(secret.secret()).isTrue();
-    assertThat(ConfigReference.render(List.of(secret), BusBuilder.class)).contains("never logged");
+    assertThat(ConfigReference.markdown(List.of(secret), BusBuilder.class))
+        .contains("never logged");
   }
 }

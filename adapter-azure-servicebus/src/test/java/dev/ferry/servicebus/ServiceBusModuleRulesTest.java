@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.ferry.architecture.FerryArchitectureRules;
-import dev.ferry.docs.ConfigReference;
+import dev.ferry.build.FerryArchitectureRules;
+import dev.ferry.build.GeneratedDocs;
+import dev.ferry.config.ConfigReference;
 import dev.ferry.spi.TransportFactory;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -27,7 +28,9 @@ class ServiceBusModuleRulesTest {
 
   @Test
   void configurationReferenceMatchesTheKeys() throws Exception {
-    ConfigReference.check("servicebus", ServiceBusKeys.all(), ServiceBusTransport.Builder.class);
+    GeneratedDocs.checkConfigurationSection(
+        "servicebus",
+        ConfigReference.markdown(ServiceBusKeys.all(), ServiceBusTransport.Builder.class));
   }
 
   @Test

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.ferry.BusBuilder;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
-import dev.ferry.architecture.FerryArchitectureRules;
+import dev.ferry.build.FerryArchitectureRules;
 import dev.ferry.testkit.conformance.TestMessages.Ping;
 import dev.ferry.testkit.conformance.TestMessages.Pong;
 import jakarta.enterprise.context.ApplicationScoped;

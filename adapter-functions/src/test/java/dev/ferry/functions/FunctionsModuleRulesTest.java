@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.ferry.architecture.FerryArchitectureRules;
-import dev.ferry.docs.ConfigReference;
+import dev.ferry.build.FerryArchitectureRules;
+import dev.ferry.build.GeneratedDocs;
+import dev.ferry.config.ConfigReference;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ class FunctionsModuleRulesTest {
 
   @Test
   void configurationReferenceMatchesTheKeys() throws Exception {
-    ConfigReference.check("functions", FunctionsKeys.all(), FunctionsWorker.Builder.class);
+    GeneratedDocs.checkConfigurationSection(
+        "functions", ConfigReference.markdown(FunctionsKeys.all(), FunctionsWorker.Builder.class));
   }
 }

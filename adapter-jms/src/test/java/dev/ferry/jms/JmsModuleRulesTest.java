@@ -2,8 +2,9 @@ package dev.ferry.jms;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.ferry.architecture.FerryArchitectureRules;
-import dev.ferry.docs.ConfigReference;
+import dev.ferry.build.FerryArchitectureRules;
+import dev.ferry.build.GeneratedDocs;
+import dev.ferry.config.ConfigReference;
 import org.junit.jupiter.api.Test;
 
 class JmsModuleRulesTest {
@@ -20,6 +21,7 @@ class JmsModuleRulesTest {
 
   @Test
   void configurationReferenceMatchesTheKeys() throws Exception {
-    ConfigReference.check("jms", JmsKeys.all(), JmsTransport.Builder.class);
+    GeneratedDocs.checkConfigurationSection(
+        "jms", ConfigReference.markdown(JmsKeys.all(), JmsTransport.Builder.class));
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.build.GeneratedDocs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import org.w3c.dom.NodeList;
  * names every artifact a user may depend on.
  */
 class BuildFactsTest {
-  private static final Path ROOT = ConfigReference.configurationDoc().getParent().getParent();
+  private static final Path ROOT = GeneratedDocs.repositoryRoot();
 
   /** A row of docs/versions.md: | What | Version | `property` | Where |. */
   private static final Pattern ROW =
@@ -104,11 +105,11 @@ class BuildFactsTest {
         continue;
       }
       Path pom = ROOT.resolve(name).resolve("pom.xml");
+      if (Files.readString(pom).contains("<maven.deploy.skip>true</maven.deploy.skip>")) {
+        continue; // the build's own checks, not released
+      }
       String artifact = child(parse(pom).getDocumentElement(), "artifactId").getTextContent();
       expected.add(artifact.trim() + ":jar");
-      if (Files.readString(pom).contains("<goal>test-jar</goal>")) {
-        expected.add(artifact.trim() + ":test-jar");
-      }
     }
     Set<String> listed = new TreeSet<>();
     Element bom = parse(ROOT.resolve("bom/pom.xml")).getDocumentElement();
@@ -120,6 +121,22 @@ class BuildFactsTest {
               + (type == null ? "jar" : type.getTextContent().trim()));
     }
     assertThat(listed).as("bom/pom.xml").isEqualTo(expected);
+  }
+
+  /**
+   * Test support is published as modules of its own (the test kits), never as test-jars: a test-jar
+   * carries a module's own tests' classes and none of their dependencies.
+   */
+  @Test
+  void noModuleBuildsOrUsesATestJar() throws Exception {
+    List<String> offences = new ArrayList<>();
+    for (Path pom : modulePoms()) {
+      String text = Files.readString(pom);
+      if (text.contains("<type>test-jar</type>") || text.contains("<goal>test-jar</goal>")) {
+        offences.add(ROOT.relativize(pom).toString());
+      }
+    }
+    assertThat(offences).as("poms with a test-jar").isEmpty();
   }
 
   private static Map<String, String> parentVersionProperties() throws Exception {

@@ -2,6 +2,7 @@ package dev.ferry.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.build.GeneratedDocs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class DocSnippetsTest {
   /** A Java block and the line before it, to find blocks that no snippet marker precedes. */
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?m)^(.*)\\n```java$");
 
-  private static final Path ROOT = ConfigReference.configurationDoc().getParent().getParent();
+  private static final Path ROOT = GeneratedDocs.repositoryRoot();
 
   /** Whether a path below the repository root is the project's own (not build output). */
   static boolean isSource(Path relative) {

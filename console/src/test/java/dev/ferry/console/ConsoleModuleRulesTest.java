@@ -11,9 +11,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import dev.ferry.architecture.FerryArchitectureRules;
+import dev.ferry.build.FerryArchitectureRules;
+import dev.ferry.build.GeneratedDocs;
 import dev.ferry.config.ConfigKey;
-import dev.ferry.docs.ConfigReference;
+import dev.ferry.config.ConfigReference;
 import org.junit.jupiter.api.Test;
 
 /** The module's structure: built on the public API only, keys documented. */
@@ -67,6 +68,7 @@ class ConsoleModuleRulesTest {
       assertThat(key.name()).startsWith("ferry.console.");
     }
     assertThat(ConsoleKeys.TOKEN.secret()).isTrue();
-    ConfigReference.check(DOCS_SECTION, ConsoleKeys.all(), FerryConsole.Builder.class);
+    GeneratedDocs.checkConfigurationSection(
+        DOCS_SECTION, ConfigReference.markdown(ConsoleKeys.all(), FerryConsole.Builder.class));
   }
 }

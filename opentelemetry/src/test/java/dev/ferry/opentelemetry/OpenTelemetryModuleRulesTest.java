@@ -2,7 +2,7 @@ package dev.ferry.opentelemetry;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.ferry.architecture.FerryArchitectureRules;
+import dev.ferry.build.FerryArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 class OpenTelemetryModuleRulesTest {

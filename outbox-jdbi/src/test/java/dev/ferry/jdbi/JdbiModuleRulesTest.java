@@ -13,9 +13,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import dev.ferry.architecture.FerryArchitectureRules;
+import dev.ferry.build.FerryArchitectureRules;
+import dev.ferry.build.GeneratedDocs;
 import dev.ferry.config.ConfigKey;
-import dev.ferry.docs.ConfigReference;
+import dev.ferry.config.ConfigReference;
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,8 @@ class JdbiModuleRulesTest {
           .as(key.name())
           .contains(key.builderMethod());
     }
-    ConfigReference.check(DOCS_SECTION, JdbiStoreKeys.all(), JdbiEnvelopeStoreBuilder.class);
+    GeneratedDocs.checkConfigurationSection(
+        DOCS_SECTION,
+        ConfigReference.markdown(JdbiStoreKeys.all(), JdbiEnvelopeStoreBuilder.class));
   }
 }

@@ -3,7 +3,6 @@ package dev.ferry.testkit.conformance;
 import dev.ferry.Address;
 import dev.ferry.Reasons;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.spi.DeliveryHandler;
 import dev.ferry.spi.Listener;
 import dev.ferry.spi.ListenerSettings;
@@ -11,6 +10,7 @@ import dev.ferry.spi.Sender;
 import dev.ferry.spi.Transport;
 import dev.ferry.spi.TransportCapabilities;
 import dev.ferry.spi.TransportContext;
+import dev.ferry.spi.TransportFactory;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -39,8 +39,9 @@ public final class PipelineCapture implements Transport {
           Reasons.HANDLER_FAILED);
 
   private final String name;
-  private final LocalTransport local =
-      new LocalTransport(FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID() + "")));
+  private final Transport local =
+      TransportFactory.load(
+          "local", FerryConfig.of(Map.of("ferry.local.broker", UUID.randomUUID().toString())));
   private final Map<Address, DeliveryHandler> pipelines = new ConcurrentHashMap<>();
 
   public PipelineCapture(String name) {
@@ -68,17 +69,18 @@ public final class PipelineCapture implements Transport {
   }
 
   @Override
-  public void start(TransportContext context) {
+  public void start(TransportContext context) throws Exception {
     local.start(context);
   }
 
   @Override
-  public Sender sender(Address destination) {
+  public Sender sender(Address destination) throws Exception {
     return local.sender(destination);
   }
 
   @Override
-  public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler) {
+  public Listener listen(Address source, ListenerSettings settings, DeliveryHandler handler)
+      throws Exception {
     pipelines.put(source, handler);
     return local.listen(source, settings, handler);
   }

@@ -1,4 +1,4 @@
-package dev.ferry.architecture;
+package dev.ferry.build;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
