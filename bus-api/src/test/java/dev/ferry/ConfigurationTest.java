@@ -102,7 +102,14 @@ class ConfigurationTest {
   void secretsAreFlaggedForTheReference() {
     ConfigKey<String> secret = ConfigKey.secret("ferry.test.password", "A password.", "password");
     assertThat(secret.secret()).isTrue();
-    assertThat(ConfigReference.markdown(List.of(secret), BusBuilder.class))
+    assertThat(ConfigReference.markdown(List.of(secret), WithPassword.class))
         .contains("never logged");
+  }
+
+  /** A builder with the secret's method, as a store's builder has. */
+  public static final class WithPassword {
+    public WithPassword password(String password) {
+      return this;
+    }
   }
 }
