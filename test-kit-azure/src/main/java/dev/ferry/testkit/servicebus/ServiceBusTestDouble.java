@@ -23,9 +23,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Thread-safe: the server runs on its own reactor thread and every method here hops onto it.
- * TEST-DOUBLE.md beside this module's pom lists what is implemented and which wire facts its tests
- * pin.
+ * <p>Thread-safe: the server runs on its own reactor thread and every method here hops onto it. The
+ * README beside this module's pom lists what is implemented and which wire facts its tests pin.
  */
 public final class ServiceBusTestDouble implements AutoCloseable {
 
