@@ -78,8 +78,7 @@ class ServiceBusDecodingPropertiesTest {
   @BeforeContainer
   static void start() {
     serviceBus = ServiceBusTestDouble.builder().queue(QUEUE).start();
-    ServiceBusClientBuilder clients =
-        new ServiceBusClientBuilder().connectionString(serviceBus.connectionString());
+    ServiceBusClientBuilder clients = Doubles.client(serviceBus);
     sender = clients.sender().queueName(QUEUE).buildClient();
     receiver = clients.receiver().queueName(QUEUE).buildClient();
     bus =
