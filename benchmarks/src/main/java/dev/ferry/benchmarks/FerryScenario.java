@@ -163,31 +163,25 @@ final class FerryScenario implements Scenario {
       int messages,
       int perTx,
       int rate) {
-    Pacer pacer = new Pacer(rate);
-    try {
-      while (true) {
-        int first = next.getAndAdd(perTx);
-        if (first >= messages) {
-          return;
-        }
-        int count = Math.min(perTx, messages - first);
-        pacer.next();
-        if (store == null) {
-          for (int i = 0; i < count; i++) {
-            sender.send(Payload.of(first + i));
+    Pacer.produceInChunks(
+        next,
+        messages,
+        perTx,
+        rate,
+        (first, count) -> {
+          if (store == null) {
+            for (int i = 0; i < count; i++) {
+              sender.send(Payload.of(first + i));
+            }
+          } else {
+            FerryJdbi.useTransaction(
+                store,
+                h -> {
+                  for (int i = 0; i < count; i++) {
+                    sender.send(Payload.of(first + i));
+                  }
+                });
           }
-        } else {
-          FerryJdbi.useTransaction(
-              store,
-              h -> {
-                for (int i = 0; i < count; i++) {
-                  sender.send(Payload.of(first + i));
-                }
-              });
-        }
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+        });
   }
 }

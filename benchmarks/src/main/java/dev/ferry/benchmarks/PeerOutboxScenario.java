@@ -127,25 +127,18 @@ final class PeerOutboxScenario implements Scenario {
       int messages,
       int perTx,
       int rate) {
-    Pacer pacer = new Pacer(rate);
-    while (true) {
-      int first = next.getAndAdd(perTx);
-      if (first >= messages) {
-        return;
-      }
-      int count = Math.min(perTx, messages - first);
-      pacer.next();
-      try {
-        tm.inTransactionThrows(
-            tx -> {
-              for (int i = 0; i < count; i++) {
-                outbox.schedule(JmsPublisher.class).publish(System.nanoTime(), first + i);
-              }
-            });
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    Pacer.produceInChunks(
+        next,
+        messages,
+        perTx,
+        rate,
+        (first, count) ->
+            tm.inTransactionThrows(
+                tx -> {
+                  for (int i = 0; i < count; i++) {
+                    outbox.schedule(JmsPublisher.class).publish(System.nanoTime(), first + i);
+                  }
+                }));
   }
 
   @Override
