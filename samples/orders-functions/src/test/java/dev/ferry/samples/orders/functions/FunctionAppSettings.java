@@ -3,6 +3,7 @@ package dev.ferry.samples.orders.functions;
 import dev.ferry.functions.FerryFunctions;
 import dev.ferry.samples.orders.OrderFlow;
 import dev.ferry.testkit.PostgresDatabase;
+import dev.ferry.testkit.functions.FunctionsHostSimulator;
 import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import dev.ferry.testkit.servicebus.TopicSettings;
 import java.util.Map;
@@ -39,6 +40,11 @@ final class FunctionAppSettings implements AutoCloseable {
             "ferry.store.schema", database.newSchema());
     settings.forEach(System::setProperty);
     return new FunctionAppSettings(serviceBus, settings);
+  }
+
+  /** The Functions host running the app's {@link OrderFunctions}, up to four calls at a time. */
+  FunctionsHostSimulator startHost() {
+    return FunctionsHostSimulator.start(serviceBus.connectionString(), 4, 1, OrderFunctions.class);
   }
 
   @Override

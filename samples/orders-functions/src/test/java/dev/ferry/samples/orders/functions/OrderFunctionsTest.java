@@ -55,9 +55,7 @@ class OrderFunctionsTest {
   void placedOrdersAreBilledMailedAndShippedByTheFunctions(PostgresDatabase database) {
     try (JdbiEnvelopeStore store = apiStore(database);
         MessageBus api = orderApi(store);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, OrderFunctions.class)) {
+        FunctionsHostSimulator host = app.startHost()) {
       for (int i = 0; i < 10; i++) {
         placeOrder(store, api, "customer-" + i);
       }
@@ -74,9 +72,7 @@ class OrderFunctionsTest {
   void shipmentsTheCarrierRefusesAreRetriedByRedeliveryThenDeadLettered(PostgresDatabase database) {
     try (JdbiEnvelopeStore store = apiStore(database);
         MessageBus api = orderApi(store);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, OrderFunctions.class)) {
+        FunctionsHostSimulator host = app.startHost()) {
       jdbi.useHandle(h -> Orders.setCarrierAvailable(h, false));
       OrderPlaced order = placeOrder(store, api, "unlucky");
 
