@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,11 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleWarIT extends OrdersOnWildFly {
   static final Duration WAIT = Duration.ofSeconds(30);
-
-  @AfterEach
-  void openCarrier() {
-    new Http(base).put("admin/carrier", "{\"available\": true}");
-  }
 
   @Test
   void onlyOperatorsGetInAndTheirReplaysAreAudited() {

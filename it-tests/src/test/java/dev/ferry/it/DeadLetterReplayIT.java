@@ -11,7 +11,6 @@ import dev.ferry.samples.orders.OrderFlow;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +19,6 @@ import org.junit.jupiter.api.Test;
 class DeadLetterReplayIT extends OrdersOnWildFly {
   static final Db DB = new Db("wildfly");
   static final Duration WAIT = Duration.ofSeconds(20);
-
-  @AfterEach
-  void openCarrier() {
-    new Http(base).put("admin/carrier", "{\"available\": true}");
-  }
 
   @Test
   void shippingRetriesThenDeadLettersAndAReplaySucceeds() {

@@ -1,6 +1,7 @@
 package dev.ferry.it;
 
 import dev.ferry.it.support.Deployments;
+import dev.ferry.it.support.Http;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -9,6 +10,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -34,4 +36,10 @@ abstract class OrdersOnWildFly {
   @ArquillianResource
   @OperateOnDeployment("orders")
   URL base;
+
+  /** Tests take the carrier away to make dead letters; the next test finds it available again. */
+  @AfterEach
+  void openCarrier() {
+    new Http(base).put("admin/carrier", "{\"available\": true}");
+  }
 }
