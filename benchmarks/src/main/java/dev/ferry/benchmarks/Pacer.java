@@ -1,5 +1,7 @@
 package dev.ferry.benchmarks;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,12 +23,34 @@ final class Pacer {
   }
 
   /**
-   * One producer thread's part of a run: claims the next {@code perTx} of {@code messages} from
-   * {@code next}, which the producers share, and sends them as one chunk, at {@code rate} chunks
-   * per second (0: as fast as possible), until every message is claimed.
+   * Sends {@code messages} from {@code producers} threads, each claiming the next {@code perTx}
+   * from a shared counter and sending them as one chunk. At a fixed {@code rate} (messages per
+   * second; 0: as fast as possible) the producers offer {@code rate / producers} each. Returns when
+   * every message is sent, with the {@link System#nanoTime} at which sending began.
    */
-  static void produceInChunks(AtomicInteger next, int messages, int perTx, int rate, Chunk chunk) {
-    Pacer pacer = new Pacer(rate);
+  static long produce(int producers, int messages, int perTx, int rate, Chunk chunk)
+      throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    int chunksPerSecond = rate <= 0 ? 0 : Math.max(1, rate / producers / perTx);
+    List<Thread> workers = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int t = 0; t < producers; t++) {
+      Thread w =
+          new Thread(
+              () -> produceInChunks(next, messages, perTx, chunksPerSecond, chunk),
+              "producer-" + t);
+      w.start();
+      workers.add(w);
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    return start;
+  }
+
+  private static void produceInChunks(
+      AtomicInteger next, int messages, int perTx, int chunksPerSecond, Chunk chunk) {
+    Pacer pacer = new Pacer(chunksPerSecond);
     while (true) {
       int first = next.getAndAdd(perTx);
       if (first >= messages) {
