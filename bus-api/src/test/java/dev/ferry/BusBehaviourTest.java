@@ -10,28 +10,18 @@ import dev.ferry.TestMessages.Pong;
 import dev.ferry.TestMessages.Work;
 import dev.ferry.scanned.ScannedHandlers;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The public API's behaviour on the local transport: cascades, invoke, bad input, routing. */
 class BusBehaviourTest {
-  private final List<MessageBus> buses = new ArrayList<>();
-  private final String broker = UUID.randomUUID().toString();
-
-  @AfterEach
-  void close() {
-    buses.forEach(MessageBus::close);
-  }
+  @RegisterExtension final LocalBuses buses = new LocalBuses();
 
   private MessageBus start(BusBuilder b) {
-    MessageBus bus = b.localBroker(broker).build();
-    buses.add(bus);
-    return bus;
+    return buses.start(b);
   }
 
   /** Not annotated with @MessageType. */
@@ -121,7 +111,8 @@ class BusBehaviourTest {
                     }));
     dev.ferry.internal.local.LocalTransport raw =
         new dev.ferry.internal.local.LocalTransport(
-            dev.ferry.config.FerryConfig.of(java.util.Map.of("ferry.local.broker", broker)));
+            dev.ferry.config.FerryConfig.of(
+                java.util.Map.of("ferry.local.broker", buses.broker())));
     raw.start(
         new dev.ferry.spi.TransportContext(
             "raw",
@@ -332,7 +323,7 @@ class BusBehaviourTest {
             () ->
                 MessageBus.builder()
                     .property("ferry.listener.concurrency", "many")
-                    .localBroker(broker)
+                    .localBroker(buses.broker())
                     .build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("ferry.listener.concurrency");
@@ -340,7 +331,7 @@ class BusBehaviourTest {
             () ->
                 MessageBus.builder()
                     .listeners(ListenerOptions.defaults().concurrency(0))
-                    .localBroker(broker)
+                    .localBroker(buses.broker())
                     .build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("ferry.listener.concurrency must be >= 1");

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routing conventions: commands to a queue named after the alias, events to a topic named after
@@ -18,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * one endpoint its messages are sent to.
  */
 class RoutingConventionsTest {
-  private final List<MessageBus> buses = new ArrayList<>();
-  private final String broker = UUID.randomUUID().toString();
+  @RegisterExtension final LocalBuses buses = new LocalBuses();
 
   @MessageType("routing.place-order.v1")
   public record PlaceOrder(String id) {}
@@ -32,15 +29,8 @@ class RoutingConventionsTest {
   @MessageType("routing.stock-changed.v1")
   public record StockChanged(String sku) {}
 
-  @AfterEach
-  void close() {
-    buses.forEach(MessageBus::close);
-  }
-
   private MessageBus start(BusBuilder b) {
-    MessageBus bus = b.localBroker(broker).build();
-    buses.add(bus);
-    return bus;
+    return buses.start(b);
   }
 
   /** Places orders; publishes the event by returning it. */

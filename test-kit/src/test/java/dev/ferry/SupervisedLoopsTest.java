@@ -46,12 +46,7 @@ class SupervisedLoopsTest {
             .transport(transport)
             .sender(SenderOptions.defaults().parallelism(1))
             .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(100)))
-            .handle(
-                Work.class,
-                (m, ctx) -> {
-                  handled.add(m.n());
-                  return null;
-                })
+            .handle(Work.class, notingIn(handled))
             .build();
     for (int i = 0; i < 20; i++) {
       bus.send(new Work(i));
@@ -75,17 +70,20 @@ class SupervisedLoopsTest {
             .localBroker(UUID.randomUUID().toString())
             .store(store)
             .outbox(OutboxOptions.defaults().pollInterval(Duration.ofMillis(50)))
-            .handle(
-                Work.class,
-                (m, ctx) -> {
-                  handled.add(m.n());
-                  return null;
-                })
+            .handle(Work.class, notingIn(handled))
             .build();
     await().atMost(Duration.ofSeconds(5)).until(() -> faults.calls() >= 2);
     // Scheduled messages leave only through the relay on the local transport.
     bus.schedule(new Work(1), Duration.ofMillis(200));
     bus.schedule(new Work(2), Duration.ofMillis(400));
     await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 2);
+  }
+
+  /** A handler that notes the number of each work item it handles in {@code handled}. */
+  private static MessageHandler<Work> notingIn(Set<Integer> handled) {
+    return (m, ctx) -> {
+      handled.add(m.n());
+      return null;
+    };
   }
 }

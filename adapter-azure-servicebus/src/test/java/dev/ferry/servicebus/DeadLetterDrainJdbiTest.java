@@ -3,7 +3,6 @@ package dev.ferry.servicebus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
@@ -52,8 +51,7 @@ class DeadLetterDrainJdbiTest {
     // A host that abandons on every failure until MaxDeliveryCount dead-letters the message.
     AtomicInteger failures = new AtomicInteger();
     ServiceBusProcessorClient host =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
+        Doubles.client(serviceBus)
             .processor()
             .queueName("jdbi.orders")
             .processMessage(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
@@ -27,6 +28,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -263,7 +265,7 @@ class DeadLetterDrainTest {
   }
 
   static ServiceBusClientBuilder client() {
-    return new ServiceBusClientBuilder().connectionString(serviceBus.connectionString());
+    return Doubles.client(serviceBus);
   }
 
   static void send(String queue, Envelope... envelopes) {
@@ -271,16 +273,12 @@ class DeadLetterDrainTest {
   }
 
   static void send(ServiceBusTestDouble serviceBus, String queue, Envelope... envelopes) {
-    try (ServiceBusSenderClient sender =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
-            .sender()
-            .queueName(queue)
-            .buildClient()) {
-      for (Envelope e : envelopes) {
-        sender.sendMessage(ServiceBusWireFormat.toMessage(e, null, null, Instant.now()));
-      }
-    }
+    Doubles.send(
+        serviceBus,
+        queue,
+        Arrays.stream(envelopes)
+            .map(e -> ServiceBusWireFormat.toMessage(e, null, null, Instant.now()))
+            .toArray(ServiceBusMessage[]::new));
   }
 
   static ServiceBusReceiverClient receiver(String queue) {

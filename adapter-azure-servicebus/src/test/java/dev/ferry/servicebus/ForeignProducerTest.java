@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.core.amqp.models.AmqpMessageBody;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.ferry.DeadLetter;
 import dev.ferry.Envelope;
 import dev.ferry.MessageBus;
@@ -71,16 +69,7 @@ class ForeignProducerTest {
   }
 
   private static void send(String queue, ServiceBusMessage... messages) {
-    try (ServiceBusSenderClient sender =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
-            .sender()
-            .queueName(queue)
-            .buildClient()) {
-      for (ServiceBusMessage m : messages) {
-        sender.sendMessage(m);
-      }
-    }
+    Doubles.send(serviceBus, queue, messages);
   }
 
   // tag::foreign-producer[]

@@ -3,7 +3,6 @@ package dev.ferry.servicebus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.ferry.Envelope;
@@ -64,11 +63,7 @@ class MessagesWithoutIdJdbiTest {
                 })
             .build()) {
       try (ServiceBusSenderClient sender =
-          new ServiceBusClientBuilder()
-              .connectionString(serviceBus.connectionString())
-              .sender()
-              .queueName("noid.work")
-              .buildClient()) {
+          Doubles.client(serviceBus).sender().queueName("noid.work").buildClient()) {
         for (int i = 0; i < 2; i++) {
           sender.sendMessage(new ServiceBusMessage("{\"n\":1}").setSubject("ferry.test.work.v1"));
         }

@@ -78,8 +78,7 @@ class ServiceBusDecodingPropertiesTest {
   @BeforeContainer
   static void start() {
     serviceBus = ServiceBusTestDouble.builder().queue(QUEUE).start();
-    ServiceBusClientBuilder clients =
-        new ServiceBusClientBuilder().connectionString(serviceBus.connectionString());
+    ServiceBusClientBuilder clients = Doubles.client(serviceBus);
     sender = clients.sender().queueName(QUEUE).buildClient();
     receiver = clients.receiver().queueName(QUEUE).buildClient();
     bus =
@@ -172,19 +171,7 @@ class ServiceBusDecodingPropertiesTest {
     if (!wellFormed || body.length % 3 == 0) {
       m.getApplicationProperties().putAll(properties);
     }
-    sender.sendMessage(m);
-    ServiceBusReceivedMessage received = null;
-    for (int i = 0; i < 5 && received == null; i++) {
-      for (ServiceBusReceivedMessage r : receiver.receiveMessages(1, Duration.ofSeconds(5))) {
-        received = r;
-        receiver.complete(r);
-      }
-    }
-    assertThat(received).as("received").isNotNull();
-
-    Delivery delivery =
-        new ServiceBusDecoder(Address.parse("servicebus:queue:" + QUEUE), Integer.MAX_VALUE)
-            .decode(InboundMessage.of(received));
+    Delivery delivery = decoded(sentAndReceived(m));
     List<Decision> decisions = Settlements.decide(pipeline(), List.of(delivery));
     assertThat(decisions).hasSize(1);
     Decision d = decisions.get(0);
@@ -199,6 +186,26 @@ class ServiceBusDecodingPropertiesTest {
               c.check("Complete").percentage(p -> p > 10);
               c.check("DeadLetter").percentage(p -> p > 10);
             });
+  }
+
+  /** Sends {@code m} through the double and receives (and completes) it with the SDK. */
+  private static ServiceBusReceivedMessage sentAndReceived(ServiceBusMessage m) {
+    sender.sendMessage(m);
+    ServiceBusReceivedMessage received = null;
+    for (int i = 0; i < 5 && received == null; i++) {
+      for (ServiceBusReceivedMessage r : receiver.receiveMessages(1, Duration.ofSeconds(5))) {
+        received = r;
+        receiver.complete(r);
+      }
+    }
+    assertThat(received).as("received").isNotNull();
+    return received;
+  }
+
+  /** The delivery the listener's decoder makes of {@code received}. */
+  private static Delivery decoded(ServiceBusReceivedMessage received) {
+    return new ServiceBusDecoder(Address.parse("servicebus:queue:" + QUEUE), Integer.MAX_VALUE)
+        .decode(InboundMessage.of(received));
   }
 
   /** AMQP values as foreign senders put them in a body: scalars, lists and maps of them. */
@@ -228,19 +235,8 @@ class ServiceBusDecodingPropertiesTest {
             asSequence ? AmqpMessageBody.fromSequence(sequence) : AmqpMessageBody.fromValue(value));
     m.setMessageId(UUID.randomUUID().toString());
     m.setSubject("ferry.test.work.v1");
-    sender.sendMessage(m);
-    ServiceBusReceivedMessage received = null;
-    for (int i = 0; i < 5 && received == null; i++) {
-      for (ServiceBusReceivedMessage r : receiver.receiveMessages(1, Duration.ofSeconds(5))) {
-        received = r;
-        receiver.complete(r);
-      }
-    }
-    assertThat(received).as("received").isNotNull();
-
-    Delivery delivery =
-        new ServiceBusDecoder(Address.parse("servicebus:queue:" + QUEUE), Integer.MAX_VALUE)
-            .decode(InboundMessage.of(received));
+    ServiceBusReceivedMessage received = sentAndReceived(m);
+    Delivery delivery = decoded(received);
     byte[] body = delivery.envelope().body();
     if (!asSequence && value instanceof String text) {
       assertThat(delivery.malformed()).isNull();

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.core.amqp.models.AmqpMessageBody;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.DeadLetterOptions;
 import dev.ferry.Address;
 import dev.ferry.DeadLetter;
@@ -165,8 +163,7 @@ class ServiceBusReceiveDecodingTest {
             .setSubject(PING)
             .setMessageId("sequence-2"));
     try (ServiceBusReceiverClient receiver =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
+        Doubles.client(serviceBus)
             .receiver()
             .queueName("decode.drain")
             .disableAutoComplete()
@@ -192,15 +189,9 @@ class ServiceBusReceiveDecodingTest {
     assertThat(serviceBus.deadLetters("decode.drain")).isEmpty();
 
     // A replay sends the body back as the sequence it was.
-    try (ServiceBusSenderClient sender =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
-            .sender()
-            .queueName("decode.drain")
-            .buildClient()) {
-      sender.sendMessage(
-          ServiceBusWireFormat.toMessage(dead.envelope(), null, null, java.time.Instant.now()));
-    }
+    send(
+        "decode.drain",
+        ServiceBusWireFormat.toMessage(dead.envelope(), null, null, java.time.Instant.now()));
     MessageSnapshot replayed = serviceBus.entity("decode.drain").messages().get(0);
     assertThat(replayed.bodyValue()).isEqualTo(sequence);
     assertThat(replayed.body()).isNull();
@@ -244,15 +235,6 @@ class ServiceBusReceiveDecodingTest {
   }
 
   private static void send(String queue, ServiceBusMessage... messages) {
-    try (ServiceBusSenderClient sender =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
-            .sender()
-            .queueName(queue)
-            .buildClient()) {
-      for (ServiceBusMessage m : messages) {
-        sender.sendMessage(m);
-      }
-    }
+    Doubles.send(serviceBus, queue, messages);
   }
 }

@@ -1,7 +1,5 @@
 package dev.ferry.servicebus;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.ferry.Address;
 import dev.ferry.BusBuilder;
 import dev.ferry.Envelope;
@@ -40,14 +38,10 @@ class ServiceBusTransportConformanceTest extends TransportConformanceSuite {
 
   @Override
   protected void sendRaw(Address address, Envelope envelope) {
-    try (ServiceBusSenderClient sender =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
-            .sender()
-            .queueName(address.name())
-            .buildClient()) {
-      sender.sendMessage(ServiceBusWireFormat.toMessage(envelope, null, null, Instant.now()));
-    }
+    Doubles.send(
+        serviceBus,
+        address.name(),
+        ServiceBusWireFormat.toMessage(envelope, null, null, Instant.now()));
   }
 
   @Override

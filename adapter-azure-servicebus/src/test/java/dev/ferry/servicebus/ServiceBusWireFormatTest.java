@@ -2,7 +2,6 @@ package dev.ferry.servicebus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import dev.ferry.Address;
@@ -94,11 +93,7 @@ class ServiceBusWireFormatTest {
 
   private static List<ServiceBusReceivedMessage> receive(String queue, int n) {
     try (ServiceBusReceiverClient receiver =
-        new ServiceBusClientBuilder()
-            .connectionString(serviceBus.connectionString())
-            .receiver()
-            .queueName(queue)
-            .buildClient()) {
+        Doubles.client(serviceBus).receiver().queueName(queue).buildClient()) {
       List<ServiceBusReceivedMessage> got = new ArrayList<>();
       receiver.receiveMessages(n, Duration.ofSeconds(5)).forEach(got::add);
       got.forEach(receiver::complete);

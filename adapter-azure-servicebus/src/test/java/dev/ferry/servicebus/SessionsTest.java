@@ -3,7 +3,6 @@ package dev.ferry.servicebus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import dev.ferry.DeliveryOptions;
@@ -120,11 +119,7 @@ class SessionsTest {
     assertThat(stored).extracting(MessageSnapshot::sessionId).containsExactly("conv-1");
     // Leave the queue empty for the other test.
     try (ServiceBusSessionReceiverClient sessions =
-            new ServiceBusClientBuilder()
-                .connectionString(serviceBus.connectionString())
-                .sessionReceiver()
-                .queueName("sessions.work")
-                .buildClient();
+            Doubles.client(serviceBus).sessionReceiver().queueName("sessions.work").buildClient();
         ServiceBusReceiverClient receiver = sessions.acceptSession("conv-1")) {
       receiver.receiveMessages(1, Duration.ofSeconds(5)).forEach(receiver::complete);
     }

@@ -33,9 +33,7 @@ class HostSimulatorTest {
   void messagesAreHandledAndCascadesReachTheSubscribersFunction(PostgresDatabase database) {
     try (FunctionApp app = new FunctionApp(database, Map.of());
         MessageBus shop = shop(app);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class)) {
+        FunctionsHostSimulator host = hostOf(app)) {
       for (int i = 0; i < 20; i++) {
         shop.send(new ShipParcel("p-" + i, 1));
       }
@@ -55,9 +53,7 @@ class HostSimulatorTest {
   void aPoisonMessageBecomesAFerryDeadLetterAfterItsAttempts(PostgresDatabase database) {
     try (FunctionApp app = new FunctionApp(database, Map.of());
         MessageBus shop = shop(app);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class)) {
+        FunctionsHostSimulator host = hostOf(app)) {
       shop.send(new ShipParcel("p-bad", -1));
       shop.send(new ShipParcel("p-good", 1));
 
@@ -94,9 +90,7 @@ class HostSimulatorTest {
       PostgresDatabase database) {
     try (FunctionApp app = new FunctionApp(database, Map.of("ferry.dead-letter.native", "true"));
         MessageBus shop = shop(app);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class)) {
+        FunctionsHostSimulator host = hostOf(app)) {
       shop.send(new ShipParcel("p-bad", -1));
 
       await()
@@ -113,9 +107,7 @@ class HostSimulatorTest {
   @Test
   void aDuplicateSentTwiceIsHandledOnce(PostgresDatabase database) throws Exception {
     try (FunctionApp app = new FunctionApp(database, Map.of());
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class)) {
+        FunctionsHostSimulator host = hostOf(app)) {
       var sender =
           new com.azure.messaging.servicebus.ServiceBusClientBuilder()
               .connectionString(app.serviceBus.connectionString())
@@ -184,9 +176,7 @@ class HostSimulatorTest {
     try (FunctionApp app =
             new FunctionApp(database, Map.of("ferry.errors.redelivery", "schedule"));
         MessageBus shop = shop(app);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class)) {
+        FunctionsHostSimulator host = hostOf(app)) {
       ParcelHandlers.TRACKING_FAILS_ONCE.add("p-late");
       shop.send(new ShipParcel("p-late", 1));
 
@@ -252,5 +242,11 @@ class HostSimulatorTest {
         .messageTypes(ShipParcel.class)
         .route(ShipParcel.class, ParcelApp.PARCELS_QUEUE)
         .build();
+  }
+
+  /** The Functions host running the app's {@link ParcelFunctions}, up to four calls at a time. */
+  private static FunctionsHostSimulator hostOf(FunctionApp app) {
+    return FunctionsHostSimulator.start(
+        app.serviceBus.connectionString(), 4, 1, ParcelFunctions.class);
   }
 }

@@ -32,31 +32,24 @@ class OutagesTest {
   @Test
   void anInvocationHoldsItsMessageThroughAStoreOutageTenTimesItsOldPauseAndCostsNoDelivery(
       @TempDir Path data) throws Exception {
-    Assumptions.assumeTrue(
-        System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
-    int port = freePort();
-    EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
-    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+    StoppablePostgres pg = new StoppablePostgres(data);
     ExecutorService host = Executors.newSingleThreadExecutor();
     try (FunctionApp app =
-        new FunctionApp(
-            url,
-            "postgres",
-            "",
+        pg.app(
             "held",
             Map.of(
                 "ferry.store.connection-timeout", "500ms",
                 "ferry.functions.store-outage-hold", "90s"))) {
       invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()); // the worker is up
 
-      pg.close();
+      pg.stop();
       Future<?> invocation =
           host.submit(() -> invokeShip("p-2", parcel("p-2", 1), 1, ferryProperties()));
       Thread.sleep(10_000); // the old trigger threw after 1 s
       // Held, not thrown: a throw would be an abandon, one of MaxDeliveryCount deliveries.
       assertThat(invocation).isNotDone();
 
-      pg = PostgresExtension.startEmbedded(data, port);
+      pg.restart();
       invocation.get(60, TimeUnit.SECONDS); // returns: the host completes the first delivery
 
       assertThat(app.shipments("p-2")).isEqualTo(1);
@@ -71,29 +64,22 @@ class OutagesTest {
   @Test
   void pastTheHoldAnInvocationFailsAndTheRedeliveryIsHandledOnce(@TempDir Path data)
       throws Exception {
-    Assumptions.assumeTrue(
-        System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
-    int port = freePort();
-    EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
-    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+    StoppablePostgres pg = new StoppablePostgres(data);
     try (FunctionApp app =
-        new FunctionApp(
-            url,
-            "postgres",
-            "",
+        pg.app(
             "outage",
             Map.of(
                 "ferry.store.connection-timeout", "500ms",
                 "ferry.functions.store-outage-hold", "2s"))) {
       invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()); // the worker is up
 
-      pg.close();
+      pg.stop();
       assertThatThrownBy(() -> invokeShip("p-2", parcel("p-2", 1), 1, ferryProperties()))
           .isInstanceOf(RedeliveryRequestedException.class)
           .hasMessageContaining("p-2")
           .hasMessageContaining("Service Bus will deliver it again");
 
-      pg = PostgresExtension.startEmbedded(data, port);
+      pg.restart();
       // Service Bus delivers it again until an invocation succeeds (the pool may need one more).
       int delivery = 2;
       while (true) {
@@ -118,15 +104,9 @@ class OutagesTest {
   @Test
   void aColdStartWithTheDatabaseDownFailsFastAndALaterOneSucceeds(@TempDir Path data)
       throws Exception {
-    Assumptions.assumeTrue(
-        System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
-    int port = freePort();
-    EmbeddedPostgres pg = PostgresExtension.startEmbedded(data, port);
-    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
-    try (FunctionApp app =
-        new FunctionApp(
-            url, "postgres", "", "coldstart", Map.of("ferry.store.connection-timeout", "500ms"))) {
-      pg.close(); // before the worker's first invocation
+    StoppablePostgres pg = new StoppablePostgres(data);
+    try (FunctionApp app = pg.app("coldstart", Map.of("ferry.store.connection-timeout", "500ms"))) {
+      pg.stop(); // before the worker's first invocation
 
       long start = System.nanoTime();
       assertThatThrownBy(() -> invokeShip("p-1", parcel("p-1", 1), 1, ferryProperties()))
@@ -139,7 +119,7 @@ class OutagesTest {
           .hasMessageContaining("moments ago");
       assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofSeconds(1));
 
-      pg = PostgresExtension.startEmbedded(data, port);
+      pg.restart();
       Thread.sleep(FerryFunctions.RETRY_BUILD_AFTER.toMillis());
       invokeShip("p-1", parcel("p-1", 1), 3, ferryProperties());
       assertThat(app.shipments("p-1")).isEqualTo(1);
@@ -177,6 +157,43 @@ class OutagesTest {
               app.serviceBus.entity("parcel-shipped/subscriptions/tracking").messages().stream()
                   .map(m -> new String(m.body(), java.nio.charset.StandardCharsets.UTF_8)))
           .anyMatch(body -> body.contains("p-2"));
+    }
+  }
+
+  /**
+   * An embedded PostgreSQL that a test stops and starts again on the same port and data, as a
+   * database that goes away and comes back. The test is skipped on an external database.
+   */
+  private static final class StoppablePostgres implements AutoCloseable {
+    private final Path data;
+    private final int port;
+    private EmbeddedPostgres server;
+
+    StoppablePostgres(Path data) throws IOException {
+      Assumptions.assumeTrue(
+          System.getenv("FERRY_TEST_JDBC_URL") == null, "needs an embedded server it may stop");
+      this.data = data;
+      this.port = freePort();
+      this.server = PostgresExtension.startEmbedded(data, port);
+    }
+
+    /** The function app with its store in {@code schema} of this database. */
+    FunctionApp app(String schema, Map<String, String> settings) {
+      String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+      return new FunctionApp(url, "postgres", "", schema, settings);
+    }
+
+    void stop() throws IOException {
+      server.close();
+    }
+
+    void restart() {
+      server = PostgresExtension.startEmbedded(data, port);
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
     }
   }
 

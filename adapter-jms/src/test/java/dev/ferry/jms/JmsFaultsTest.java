@@ -15,9 +15,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +37,7 @@ class JmsFaultsTest {
   @Test
   void brokerRestartLosesNothingAndListenersResume() throws Exception {
     EmbeddedArtemis broker = keep(ArtemisExtension.start("restart"));
-    Set<Integer> handled = ConcurrentHashMap.newKeySet();
-    AtomicInteger duplicates = new AtomicInteger();
+    WorkTally tally = new WorkTally();
     JmsTransport consumerSide =
         JmsTransport.builder()
             .url(broker.tcpUrl())
@@ -53,14 +49,7 @@ class JmsFaultsTest {
             .serviceName("worker")
             .transport(consumerSide)
             .route(Work.class, "queue:restart.work")
-            .handle(
-                Work.class,
-                (w, ctx) -> {
-                  if (!handled.add(w.n())) {
-                    duplicates.incrementAndGet();
-                  }
-                  return null;
-                })
+            .handle(Work.class, tally.handler())
             .build());
     MessageBus sender =
         keep(
@@ -79,7 +68,7 @@ class JmsFaultsTest {
     for (int i = 0; i < 200; i++) {
       sender.send(new Work(i));
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> tally.handled.size() == 200);
 
     broker.stop();
     for (int i = 200; i < 400; i++) {
@@ -88,8 +77,8 @@ class JmsFaultsTest {
     Thread.sleep(500);
     broker.startServer();
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 400);
-    assertThat(duplicates.get()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> tally.handled.size() == 400);
+    assertThat(tally.duplicates.get()).isZero();
   }
 
   @Test

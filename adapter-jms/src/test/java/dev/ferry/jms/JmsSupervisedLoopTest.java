@@ -16,8 +16,6 @@ import jakarta.jms.Session;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -89,8 +87,7 @@ class JmsSupervisedLoopTest {
     AtomicInteger receives = new AtomicInteger();
     ConnectionFactory cf =
         faulty(ConnectionFactory.class, new ActiveMQConnectionFactory(broker.tcpUrl()), receives);
-    Set<Integer> handled = ConcurrentHashMap.newKeySet();
-    AtomicInteger duplicates = new AtomicInteger();
+    WorkTally tally = new WorkTally();
     long restartsBefore = LoopSupervisor.totalRestarts();
     consumer =
         MessageBus.builder()
@@ -98,14 +95,7 @@ class JmsSupervisedLoopTest {
             .transport(JmsTransport.builder().connectionFactory(cf).build())
             .listeners(ListenerOptions.defaults().concurrency(1))
             .route(Work.class, "queue:supervised.work")
-            .handle(
-                Work.class,
-                (w, ctx) -> {
-                  if (!handled.add(w.n())) {
-                    duplicates.incrementAndGet();
-                  }
-                  return null;
-                })
+            .handle(Work.class, tally.handler())
             .build();
     producer =
         MessageBus.builder()
@@ -116,9 +106,9 @@ class JmsSupervisedLoopTest {
     for (int i = 0; i < 50; i++) {
       producer.send(new Work(i));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 50);
+    await().atMost(Duration.ofSeconds(30)).until(() -> tally.handled.size() == 50);
     assertThat(receives.get()).isGreaterThan(10);
-    assertThat(duplicates).hasValue(0);
+    assertThat(tally.duplicates).hasValue(0);
     assertThat(LoopSupervisor.totalRestarts() - restartsBefore).isGreaterThanOrEqualTo(2);
   }
 }

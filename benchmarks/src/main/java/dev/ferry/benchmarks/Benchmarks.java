@@ -1,7 +1,6 @@
 package dev.ferry.benchmarks;
 
 import dev.ferry.testkit.EmbeddedArtemis;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,17 +66,10 @@ public final class Benchmarks {
   static List<Result> run(
       Path out, List<String> scenarios, int messages, int warmup, String rates, int backlog)
       throws Exception {
-    deleteRecursively(out.resolve("artemis"));
-    Files.createDirectories(out);
     List<Result> results = new ArrayList<>();
-    try (EmbeddedArtemis broker =
-            EmbeddedArtemis.builder().dataDirectory(out.resolve("artemis")).start();
-        EmbeddedPostgres pg =
-            EmbeddedPostgres.builder()
-                .setDataDirectory(out.resolve("postgres"))
-                .setCleanDataDirectory(true)
-                .start()) {
-      String jdbc = pg.getJdbcUrl("postgres", "postgres");
+    try (BenchInfrastructure infrastructure = BenchInfrastructure.start(out)) {
+      EmbeddedArtemis broker = infrastructure.broker();
+      String jdbc = infrastructure.jdbcUrl();
       for (String s : scenarios) {
         results.addAll(
             fork(

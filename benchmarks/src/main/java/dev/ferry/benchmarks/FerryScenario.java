@@ -6,9 +6,6 @@ import dev.ferry.MessageBus;
 import dev.ferry.jdbi.FerryJdbi;
 import dev.ferry.jdbi.JdbiEnvelopeStore;
 import dev.ferry.jms.JmsTransport;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
@@ -120,23 +117,8 @@ final class FerryScenario implements Scenario {
                 .build();
         MessageBus sender = bus("bench-sender", queue, store).messageTypes(Payload.class).build()) {
       long cpuBefore = processCpuNanos();
-      AtomicInteger next = new AtomicInteger();
-      // At a fixed rate the same producers and transaction size offer rate/producers each.
-      int threads = producers;
-      int perTx = Math.max(1, txSize);
-      int threadRate = rate <= 0 ? 0 : Math.max(1, rate / threads / perTx);
-      List<Thread> workers = new ArrayList<>();
-      long start = System.nanoTime();
-      for (int t = 0; t < threads; t++) {
-        Thread w =
-            new Thread(
-                () -> produce(sender, store, next, messages, perTx, threadRate), "producer-" + t);
-        w.start();
-        workers.add(w);
-      }
-      for (Thread w : workers) {
-        w.join();
-      }
+      long start =
+          Pacer.produce(producers, messages, Math.max(1, txSize), rate, sendChunk(sender, store));
       latencies.result(name, rate, start, ""); // waits for the last message
       // CPU per message of this process (both services): the cost of the code, less sensitive
       // than throughput to other work on a shared machine.
@@ -156,38 +138,22 @@ final class FerryScenario implements Scenario {
         .getProcessCpuTime();
   }
 
-  private void produce(
-      MessageBus sender,
-      JdbiEnvelopeStore store,
-      AtomicInteger next,
-      int messages,
-      int perTx,
-      int rate) {
-    Pacer pacer = new Pacer(rate);
-    try {
-      while (true) {
-        int first = next.getAndAdd(perTx);
-        if (first >= messages) {
-          return;
+  /** Sends a chunk of payloads, in one store transaction when there is a store. */
+  private static Pacer.Chunk sendChunk(MessageBus sender, JdbiEnvelopeStore store) {
+    return (first, count) -> {
+      if (store == null) {
+        for (int i = 0; i < count; i++) {
+          sender.send(Payload.of(first + i));
         }
-        int count = Math.min(perTx, messages - first);
-        pacer.next();
-        if (store == null) {
-          for (int i = 0; i < count; i++) {
-            sender.send(Payload.of(first + i));
-          }
-        } else {
-          FerryJdbi.useTransaction(
-              store,
-              h -> {
-                for (int i = 0; i < count; i++) {
-                  sender.send(Payload.of(first + i));
-                }
-              });
-        }
+      } else {
+        FerryJdbi.useTransaction(
+            store,
+            h -> {
+              for (int i = 0; i < count; i++) {
+                sender.send(Payload.of(first + i));
+              }
+            });
       }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    };
   }
 }

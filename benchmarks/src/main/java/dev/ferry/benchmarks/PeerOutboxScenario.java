@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -96,21 +95,7 @@ final class PeerOutboxScenario implements Scenario {
             .submitter(Submitter.withExecutor(submitter))
             .attemptFrequency(Duration.ofSeconds(10))
             .build();
-    AtomicInteger next = new AtomicInteger();
-    // At a fixed rate the same producers and transaction size offer rate/producers each.
-    int threads = producers;
-    int perTx = txSize;
-    int threadRate = rate <= 0 ? 0 : Math.max(1, rate / threads / perTx);
-    List<Thread> workers = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int t = 0; t < threads; t++) {
-      Thread w = new Thread(() -> produce(tm, outbox, next, messages, perTx, threadRate));
-      w.start();
-      workers.add(w);
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
+    long start = Pacer.produce(producers, messages, txSize, rate, scheduleChunk(tm, outbox));
     Result r = latencies.result(name(), rate, start, "");
     running.set(false);
     for (Thread t : consumers) {
@@ -120,32 +105,16 @@ final class PeerOutboxScenario implements Scenario {
     return r;
   }
 
-  private static void produce(
-      ThreadLocalContextTransactionManager tm,
-      TransactionOutbox outbox,
-      AtomicInteger next,
-      int messages,
-      int perTx,
-      int rate) {
-    Pacer pacer = new Pacer(rate);
-    while (true) {
-      int first = next.getAndAdd(perTx);
-      if (first >= messages) {
-        return;
-      }
-      int count = Math.min(perTx, messages - first);
-      pacer.next();
-      try {
+  /** Schedules a chunk of publications through the outbox, in one transaction. */
+  private static Pacer.Chunk scheduleChunk(
+      ThreadLocalContextTransactionManager tm, TransactionOutbox outbox) {
+    return (first, count) ->
         tm.inTransactionThrows(
             tx -> {
               for (int i = 0; i < count; i++) {
                 outbox.schedule(JmsPublisher.class).publish(System.nanoTime(), first + i);
               }
             });
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.ferry.benchmarks;
 
 import dev.ferry.testkit.EmbeddedArtemis;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,16 +44,9 @@ public final class RevisionComparison {
 
     Map<String, List<Double>> before = new LinkedHashMap<>();
     Map<String, List<Double>> after = new LinkedHashMap<>();
-    Benchmarks.deleteRecursively(out.resolve("artemis"));
-    Files.createDirectories(out);
-    try (EmbeddedArtemis broker =
-            EmbeddedArtemis.builder().dataDirectory(out.resolve("artemis")).start();
-        EmbeddedPostgres pg =
-            EmbeddedPostgres.builder()
-                .setDataDirectory(out.resolve("postgres"))
-                .setCleanDataDirectory(true)
-                .start()) {
-      String jdbc = pg.getJdbcUrl("postgres", "postgres");
+    try (BenchInfrastructure infrastructure = BenchInfrastructure.start(out)) {
+      EmbeddedArtemis broker = infrastructure.broker();
+      String jdbc = infrastructure.jdbcUrl();
       for (int round = 1; round <= rounds; round++) {
         for (String s : scenarios) {
           List<String> scenarioArgs =

@@ -8,21 +8,52 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 /**
  * Rules every module checks: adapters build on the API and SPI only, and the public API never hands
  * out implementation types. Adapters run {@link #adapterUsesNoRuntimeInternals} on their own main
- * classes.
+ * classes, imported with {@link #mainClassesOf}.
  */
 public final class FerryArchitectureRules {
   private FerryArchitectureRules() {}
 
   /** The packages users and adapters may see. */
   static final String[] PUBLIC_PACKAGES = {"dev.ferry", "dev.ferry.spi", "dev.ferry.config"};
+
+  /**
+   * The main classes of the module that {@code member} belongs to: the classes directory it was
+   * loaded from, and nothing else. Importing by package instead would scan every jar on the class
+   * path (slow with a large SDK) and take in classes of the same package from other modules.
+   *
+   * @throws AssertionError if {@code member} is not among them, so a rule is never checked against
+   *     an import that missed the module
+   */
+  public static JavaClasses mainClassesOf(Class<?> member) {
+    Path classesDirectory;
+    try {
+      classesDirectory =
+          Path.of(member.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the classes of " + member, e);
+    }
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPath(classesDirectory);
+    if (!classes.contain(member)) {
+      throw new AssertionError(
+          member + " is not among the classes imported from " + classesDirectory);
+    }
+    return classes;
+  }
 
   /** An adapter's main classes must not touch {@code dev.ferry.internal}. */
   public static ArchRule adapterUsesNoRuntimeInternals() {
@@ -37,6 +68,15 @@ public final class FerryArchitectureRules {
 
   /** Public methods of public API types neither take nor return implementation types. */
   public static ArchRule apiExposesNoImplementationTypes(String internalPackagePattern) {
+    return apiExposesNoImplementationTypes(internalPackagePattern, PUBLIC_PACKAGES);
+  }
+
+  /**
+   * Public methods of the public types in {@code publicPackages} (a module's own API) neither take
+   * nor return types of {@code internalPackagePattern}.
+   */
+  public static ArchRule apiExposesNoImplementationTypes(
+      String internalPackagePattern, String... publicPackages) {
     DescribedPredicate<JavaClass> internal =
         JavaClass.Predicates.resideInAPackage(internalPackagePattern);
     return methods()
@@ -44,7 +84,7 @@ public final class FerryArchitectureRules {
         .arePublic()
         .and()
         .areDeclaredInClassesThat()
-        .resideInAnyPackage(PUBLIC_PACKAGES)
+        .resideInAnyPackage(publicPackages)
         .should(
             new ArchCondition<>("not expose implementation types in their signature") {
               @Override

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import dev.ferry.MessageBus;
 import dev.ferry.build.FerryArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
-  private static final JavaClasses MAIN =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-          .importPackages("dev.ferry");
+  private static final JavaClasses MAIN = FerryArchitectureRules.mainClassesOf(MessageBus.class);
 
   @Test
   void publicApiExposesNoImplementationTypes() {

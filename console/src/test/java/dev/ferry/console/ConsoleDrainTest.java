@@ -34,13 +34,7 @@ class ConsoleDrainTest {
 
   @Test
   void drainsTheNativeDeadLetterQueueIntoTheStoreAndAuditsIt(PostgresDatabase db) throws Exception {
-    JdbiEnvelopeStore store =
-        JdbiEnvelopeStore.builder()
-            .jdbcUrl(db.jdbcUrl())
-            .username(db.username())
-            .password(db.password())
-            .schema(db.newSchema())
-            .build();
+    JdbiEnvelopeStore store = TestStores.inNewSchema(db);
     try (ServiceBusTestDouble serviceBus = ServiceBusTestDouble.builder().queue(QUEUE).start();
         ShopService shop = new ShopService(b -> b.store(store));
         DeadLetterDrain drain =

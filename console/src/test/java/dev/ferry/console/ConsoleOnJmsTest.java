@@ -28,13 +28,7 @@ class ConsoleOnJmsTest {
       throws Exception {
     Path journal =
         Files.createDirectories(Path.of("target", "artemis-console-" + System.nanoTime()));
-    JdbiEnvelopeStore store =
-        JdbiEnvelopeStore.builder()
-            .jdbcUrl(db.jdbcUrl())
-            .username(db.username())
-            .password(db.password())
-            .schema(db.newSchema())
-            .build();
+    JdbiEnvelopeStore store = TestStores.inNewSchema(db);
     // Closed in finally: its close() may throw InterruptedException, which -Xlint flags in a try.
     EmbeddedArtemis broker = EmbeddedArtemis.builder().dataDirectory(journal).start();
     try (ShopService shop =

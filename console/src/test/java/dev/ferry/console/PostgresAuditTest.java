@@ -27,13 +27,7 @@ class PostgresAuditTest {
 
   @Test
   void auditRowsLiveInTheStoresSchemaAndOutliveTheConsole(PostgresDatabase db) throws Exception {
-    JdbiEnvelopeStore store =
-        JdbiEnvelopeStore.builder()
-            .jdbcUrl(db.jdbcUrl())
-            .username(db.username())
-            .password(db.password())
-            .schema(db.newSchema())
-            .build();
+    JdbiEnvelopeStore store = TestStores.inNewSchema(db);
     try (ShopService shop = new ShopService(b -> b.store(store)).withDeadLetters()) {
       ExecutorService pool = Executors.newFixedThreadPool(3);
       List<Callable<FerryConsole>> starts =

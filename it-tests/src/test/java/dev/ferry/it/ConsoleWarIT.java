@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.it.support.Deployments;
 import dev.ferry.it.support.Http;
 import dev.ferry.it.support.Json;
 import dev.ferry.it.support.WildFlyUsers;
@@ -22,45 +21,15 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operations console inside the sample WAR on WildFly: the container authenticates (BASIC) and
  * only role {@code ferry-operator} gets in; a state-changing call needs the session's CSRF token; a
  * replay made there is handled and written to the audit trail with the operator's name.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ConsoleWarIT {
+class ConsoleWarIT extends OrdersOnWildFly {
   static final Duration WAIT = Duration.ofSeconds(30);
-
-  @Deployment(name = "driver", order = 1, testable = false)
-  static JavaArchive driver() {
-    return Deployments.driver();
-  }
-
-  @Deployment(name = "orders", order = 2, testable = false)
-  static WebArchive orders() {
-    return Deployments.orders("orders", Deployments.config("wildfly"));
-  }
-
-  @ArquillianResource
-  @OperateOnDeployment("orders")
-  URL base;
-
-  @AfterEach
-  void openCarrier() {
-    new Http(base).put("admin/carrier", "{\"available\": true}");
-  }
 
   @Test
   void onlyOperatorsGetInAndTheirReplaysAreAudited() {

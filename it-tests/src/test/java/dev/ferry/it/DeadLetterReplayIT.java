@@ -5,52 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.it.support.Db;
-import dev.ferry.it.support.Deployments;
 import dev.ferry.it.support.Http;
 import dev.ferry.it.support.Json;
 import dev.ferry.samples.orders.OrderFlow;
-import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A failing handler retries, then dead-letters; the REST API lists the dead letter and replays it.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class DeadLetterReplayIT {
+class DeadLetterReplayIT extends OrdersOnWildFly {
   static final Db DB = new Db("wildfly");
   static final Duration WAIT = Duration.ofSeconds(20);
-
-  @Deployment(name = "driver", order = 1, testable = false)
-  static JavaArchive driver() {
-    return Deployments.driver();
-  }
-
-  @Deployment(name = "orders", order = 2, testable = false)
-  static WebArchive orders() {
-    return Deployments.orders("orders", Deployments.config("wildfly"));
-  }
-
-  @ArquillianResource
-  @OperateOnDeployment("orders")
-  URL base;
-
-  @AfterEach
-  void openCarrier() {
-    new Http(base).put("admin/carrier", "{\"available\": true}");
-  }
 
   @Test
   void shippingRetriesThenDeadLettersAndAReplaySucceeds() {

@@ -6,50 +6,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.it.support.Db;
-import dev.ferry.it.support.Deployments;
 import dev.ferry.it.support.Http;
 import dev.ferry.it.support.Json;
 import dev.ferry.it.support.PostgresLauncher;
 import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The sample WAR on WildFly with its embedded Artemis (through {@code java:/ConnectionFactory}) and
  * PostgreSQL: the REST API, the JTA business transaction with the outbox, publish/subscribe to two
  * subscriptions, the competing workers of the shipping queue, and bad input.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OrderFlowIT {
+class OrderFlowIT extends OrdersOnWildFly {
   static final Db DB = new Db("wildfly");
   static final Duration WAIT = Duration.ofSeconds(20);
-
-  @Deployment(name = "driver", order = 1, testable = false)
-  static JavaArchive driver() {
-    return Deployments.driver();
-  }
-
-  @Deployment(name = "orders", order = 2, testable = false)
-  static WebArchive orders() {
-    return Deployments.orders("orders", Deployments.config("wildfly"));
-  }
-
-  @ArquillianResource
-  @OperateOnDeployment("orders")
-  URL base;
 
   @Test
   void bothSubscribersHandleTheirOwnCopyAndTheOrderIsShipped() {

@@ -46,14 +46,7 @@ class JmsOutboxTraceTest {
       FerryTelemetry ferry = FerryTelemetry.create(telemetry.sdk);
       Span request = telemetry.sdk.getTracer("test").spanBuilder("POST /orders").startSpan();
 
-      JdbiEnvelopeStore store =
-          JdbiEnvelopeStore.builder()
-              .jdbcUrl(db.jdbcUrl())
-              .username(db.username())
-              .password(db.password())
-              .schema(db.newSchema())
-              .schema(schema)
-              .build();
+      JdbiEnvelopeStore store = store(db, schema);
       try (MessageBus orders = orders(broker, store, ferry)) {
         await().atMost(Duration.ofSeconds(10)).until(() -> BusHealth.of(orders).readiness().up());
         broker.stop();
@@ -85,17 +78,7 @@ class JmsOutboxTraceTest {
                   .observer(ferry.observer())
                   .handle(Ping.class, (m, ctx) -> null)
                   .build();
-          MessageBus restarted =
-              orders(
-                  broker,
-                  JdbiEnvelopeStore.builder()
-                      .jdbcUrl(db.jdbcUrl())
-                      .username(db.username())
-                      .password(db.password())
-                      .schema(db.newSchema())
-                      .schema(schema)
-                      .build(),
-                  ferry)) {
+          MessageBus restarted = orders(broker, store(db, schema), ferry)) {
         await()
             .atMost(Duration.ofSeconds(20))
             .until(() -> telemetry.names().contains("process ferry.test.ping.v1"));
@@ -131,6 +114,16 @@ class JmsOutboxTraceTest {
           .singleElement()
           .satisfies(p -> assertThat(p.getMin()).isGreaterThan(0.3));
     }
+  }
+
+  /** The orders node's store; the restarted node opens one on the same schema. */
+  private static JdbiEnvelopeStore store(PostgresDatabase db, String schema) {
+    return JdbiEnvelopeStore.builder()
+        .jdbcUrl(db.jdbcUrl())
+        .username(db.username())
+        .password(db.password())
+        .schema(schema)
+        .build();
   }
 
   private static MessageBus orders(

@@ -12,7 +12,6 @@ import dev.ferry.testkit.conformance.TestMessages.Pong;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -49,12 +48,7 @@ class LocalTraceTest {
                   .handle(Pong.class, (m, ctx) -> null)
                   .build();
           AutoCloseable gauges = ferry.observe(orders)) {
-        Span request = telemetry.sdk.getTracer("test").spanBuilder("POST /orders").startSpan();
-        try (Scope ignored = request.makeCurrent()) {
-          orders.send(new Ping(1));
-        } finally {
-          request.end();
-        }
+        Span request = telemetry.inRequest(() -> orders.send(new Ping(1)));
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> telemetry.names().contains("process ferry.test.pong.v1"));

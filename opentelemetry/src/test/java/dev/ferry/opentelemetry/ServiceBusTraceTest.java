@@ -12,7 +12,6 @@ import dev.ferry.testkit.conformance.TestMessages.Ping;
 import dev.ferry.testkit.conformance.TestMessages.Pong;
 import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
@@ -60,12 +59,7 @@ class ServiceBusTraceTest {
                   .route(Ping.class, "queue:ferry.test.ping.v1")
                   .handle(Pong.class, (m, ctx) -> null)
                   .build()) {
-        Span request = telemetry.sdk.getTracer("test").spanBuilder("POST /orders").startSpan();
-        try (Scope ignored = request.makeCurrent()) {
-          orders.send(new Ping(1));
-        } finally {
-          request.end();
-        }
+        Span request = telemetry.inRequest(() -> orders.send(new Ping(1)));
         await()
             .atMost(Duration.ofSeconds(20))
             .until(() -> telemetry.names().contains("process ferry.test.pong.v1"));

@@ -1,7 +1,9 @@
 package dev.ferry.opentelemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -28,6 +30,21 @@ public final class Telemetry implements AutoCloseable {
           .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
           .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
+
+  /**
+   * Runs {@code work} inside a request span, as the web request of an application that sends would;
+   * returns the span, ended, whose trace what {@code work} sent must continue.
+   */
+  @SuppressWarnings("try") // the scope is held, never called: it makes the span current
+  public Span inRequest(Runnable work) {
+    Span request = sdk.getTracer("test").spanBuilder("POST /orders").startSpan();
+    try (Scope ignored = request.makeCurrent()) {
+      work.run();
+    } finally {
+      request.end();
+    }
+    return request;
+  }
 
   public List<SpanData> spans() {
     return spans.getFinishedSpanItems();

@@ -172,26 +172,20 @@ class DatabaseOutageTest {
   @SuppressWarnings("try") // the binding is used for its scope only
   void aConnectionLostInsideABusinessTransactionFailsItAndSendsNothing(PostgresDatabase db)
       throws Exception {
-    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = TestStores.builder(db).build();
-    String unique = "midtx" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus = countingBus(store, unique, received);
-    String orders = "\"" + store.schema() + "\".orders";
-    try {
-      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+    try (CountingShop shop = new CountingShop(db, "midtx")) {
 
       assertThatThrownBy(
               () ->
                   FerryJdbi.useTransaction(
-                      store,
+                      shop.store,
                       h -> {
-                        h.execute("INSERT INTO " + orders + " (id) VALUES ('cut-1')");
+                        h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('cut-1')");
                         terminate(db, h);
-                        bus.send(new OrderPlaced("cut-1"));
+                        shop.bus.send(new OrderPlaced("cut-1"));
                       }))
           .isInstanceOf(FerryException.class)
           .hasMessageContaining("could not store outgoing messages")
-          .hasMessageContaining("schema '" + store.schema() + "'");
+          .hasMessageContaining("schema '" + shop.store.schema() + "'");
 
       // The store's transaction keeps its rows for the commit, so the send itself does not touch
       // the dead connection: the commit is what fails, whatever the caller does with the send.
@@ -199,12 +193,12 @@ class DatabaseOutageTest {
       assertThatThrownBy(
               () ->
                   FerryJdbi.useTransaction(
-                      store,
+                      shop.store,
                       h -> {
-                        h.execute("INSERT INTO " + orders + " (id) VALUES ('cut-2')");
+                        h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('cut-2')");
                         terminate(db, h);
                         try {
-                          bus.send(new OrderPlaced("cut-2"));
+                          shop.bus.send(new OrderPlaced("cut-2"));
                         } catch (FerryException e) {
                           swallowed.add(e); // a careless caller
                         }
@@ -221,11 +215,11 @@ class DatabaseOutageTest {
               () ->
                   mine.useTransaction(
                       h -> {
-                        try (var bound = store.bind(h)) {
-                          h.execute("INSERT INTO " + orders + " (id) VALUES ('cut-3')");
+                        try (var bound = shop.store.bind(h)) {
+                          h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('cut-3')");
                           terminate(db, h);
                           try {
-                            bus.send(new OrderPlaced("cut-3"));
+                            shop.bus.send(new OrderPlaced("cut-3"));
                           } catch (FerryException e) {
                             swallowed.add(e);
                           }
@@ -236,20 +230,20 @@ class DatabaseOutageTest {
           .singleElement()
           .satisfies(e -> assertThat(e).hasMessageContaining("could not store outgoing messages"));
 
-      bus.send(new OrderPlaced("after"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("after"));
+      shop.bus.send(new OrderPlaced("after"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> shop.received.containsKey("after"));
       Thread.sleep(300);
-      assertThat(received).containsOnlyKeys("after");
-      assertThat(store.outgoingCount()).isZero();
+      assertThat(shop.received).containsOnlyKeys("after");
+      assertThat(shop.store.outgoingCount()).isZero();
       int rows =
-          store
+          shop.store
               .jdbi()
               .withHandle(
-                  h -> h.createQuery("SELECT count(*) FROM " + orders).mapTo(Integer.class).one());
+                  h ->
+                      h.createQuery("SELECT count(*) FROM " + shop.orders)
+                          .mapTo(Integer.class)
+                          .one());
       assertThat(rows).isZero();
-    } finally {
-      bus.close();
-      db.dropSchema(store.schema());
     }
   }
 
@@ -264,25 +258,19 @@ class DatabaseOutageTest {
   @SuppressWarnings("try") // the binding is used for its scope only
   void aFailedStoreWriteFailsTheCommitEvenIfTheCallerSwallowsIt(PostgresDatabase db)
       throws Exception {
-    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = TestStores.builder(db).build();
-    String unique = "spoiled" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus = countingBus(store, unique, received);
-    String orders = "\"" + store.schema() + "\".orders";
-    DeliveryOptions unstorable = DeliveryOptions.builder().header("nul", "a\u0000b").build();
-    List<FerryException> swallowed = new ArrayList<>();
-    try {
-      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+    try (CountingShop shop = new CountingShop(db, "spoiled")) {
+      DeliveryOptions unstorable = DeliveryOptions.builder().header("nul", "a\u0000b").build();
+      List<FerryException> swallowed = new ArrayList<>();
 
       assertThatThrownBy(
               () ->
                   FerryJdbi.useTransaction(
-                      store,
+                      shop.store,
                       h -> {
-                        h.execute("INSERT INTO " + orders + " (id) VALUES ('spoiled-1')");
-                        bus.send(new OrderPlaced("before-1"));
+                        h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('spoiled-1')");
+                        shop.bus.send(new OrderPlaced("before-1"));
                         try {
-                          bus.send(new OrderPlaced("spoiled-1"), unstorable);
+                          shop.bus.send(new OrderPlaced("spoiled-1"), unstorable);
                         } catch (FerryException e) {
                           swallowed.add(e);
                         }
@@ -296,11 +284,11 @@ class DatabaseOutageTest {
               () ->
                   mine.useTransaction(
                       h -> {
-                        try (var bound = store.bind(h)) {
-                          h.execute("INSERT INTO " + orders + " (id) VALUES ('spoiled-2')");
-                          bus.send(new OrderPlaced("before-2"));
+                        try (var bound = shop.store.bind(h)) {
+                          h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('spoiled-2')");
+                          shop.bus.send(new OrderPlaced("before-2"));
                           try {
-                            bus.send(new OrderPlaced("spoiled-2"), unstorable);
+                            shop.bus.send(new OrderPlaced("spoiled-2"), unstorable);
                           } catch (FerryException e) {
                             swallowed.add(e);
                           }
@@ -312,20 +300,20 @@ class DatabaseOutageTest {
       assertThat(swallowed)
           .hasSize(2)
           .allSatisfy(e -> assertThat(e).hasMessageContaining("could not store outgoing messages"));
-      bus.send(new OrderPlaced("after"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> received.containsKey("after"));
+      shop.bus.send(new OrderPlaced("after"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> shop.received.containsKey("after"));
       Thread.sleep(300);
-      assertThat(received).as("nothing of the failed transactions").containsOnlyKeys("after");
-      assertThat(store.outgoingCount()).isZero();
+      assertThat(shop.received).as("nothing of the failed transactions").containsOnlyKeys("after");
+      assertThat(shop.store.outgoingCount()).isZero();
       int rows =
-          store
+          shop.store
               .jdbi()
               .withHandle(
-                  h -> h.createQuery("SELECT count(*) FROM " + orders).mapTo(Integer.class).one());
+                  h ->
+                      h.createQuery("SELECT count(*) FROM " + shop.orders)
+                          .mapTo(Integer.class)
+                          .one());
       assertThat(rows).as("business rows").isZero();
-    } finally {
-      bus.close();
-      db.dropSchema(store.schema());
     }
   }
 
@@ -338,28 +326,21 @@ class DatabaseOutageTest {
   @Test
   void aBufferedBatchRefusedAtCommitFailsTheTransactionAndSendsNothing(PostgresDatabase db)
       throws Exception {
-    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = TestStores.builder(db).build();
-    String unique = "batch" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus = countingBus(store, unique, received);
-    String schema = "\"" + store.schema() + "\"";
-    String orders = schema + ".orders";
-    try {
-      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+    try (CountingShop shop = new CountingShop(db, "batch")) {
       List<String> sent = new ArrayList<>();
       assertThatThrownBy(
               () ->
                   FerryJdbi.useTransaction(
-                      store,
+                      shop.store,
                       h -> {
-                        h.execute("INSERT INTO " + orders + " (id) VALUES ('refused')");
+                        h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('refused')");
                         for (int i = 0; i < 5; i++) {
-                          bus.send(new OrderPlaced("refused-" + i));
+                          shop.bus.send(new OrderPlaced("refused-" + i));
                           sent.add("refused-" + i);
                         }
                         h.execute(
                             "ALTER TABLE "
-                                + schema
+                                + shop.schema
                                 + ".outgoing ADD CONSTRAINT refuse_all CHECK (false) NOT VALID");
                       }))
           .isInstanceOf(FerryException.class)
@@ -369,27 +350,24 @@ class DatabaseOutageTest {
       assertThat(sent).as("the sends only kept the rows").hasSize(5);
 
       FerryJdbi.useTransaction(
-          store,
+          shop.store,
           h -> {
-            h.execute("INSERT INTO " + orders + " (id) VALUES ('kept')");
-            bus.send(new OrderPlaced("kept-1"));
-            bus.send(new OrderPlaced("kept-2"));
+            h.execute("INSERT INTO " + shop.orders + " (id) VALUES ('kept')");
+            shop.bus.send(new OrderPlaced("kept-1"));
+            shop.bus.send(new OrderPlaced("kept-2"));
           });
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> received.containsKey("kept-1") && received.containsKey("kept-2"));
+          .until(() -> shop.received.containsKey("kept-1") && shop.received.containsKey("kept-2"));
       Thread.sleep(300);
-      assertThat(received).containsOnlyKeys("kept-1", "kept-2");
-      await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+      assertThat(shop.received).containsOnlyKeys("kept-1", "kept-2");
+      await().atMost(Duration.ofSeconds(5)).until(() -> shop.store.outgoingCount() == 0);
       List<String> rows =
-          store
+          shop.store
               .jdbi()
               .withHandle(
-                  h -> h.createQuery("SELECT id FROM " + orders).mapTo(String.class).list());
+                  h -> h.createQuery("SELECT id FROM " + shop.orders).mapTo(String.class).list());
       assertThat(rows).containsExactly("kept");
-    } finally {
-      bus.close();
-      db.dropSchema(store.schema());
     }
   }
 
@@ -402,29 +380,22 @@ class DatabaseOutageTest {
   @Test
   void aCommitRefusedByTheDatabaseFailsTheTransactionWithOneOrManyMessages(PostgresDatabase db)
       throws Exception {
-    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    JdbiEnvelopeStore store = TestStores.builder(db).build();
-    String unique = "deferred" + ProcessHandle.current().pid() + "x" + System.nanoTime();
-    MessageBus bus = countingBus(store, unique, received);
-    String schema = "\"" + store.schema() + "\"";
-    String orders = schema + ".orders";
-    try {
-      store
+    try (CountingShop shop = new CountingShop(db, "deferred")) {
+      shop.store
           .jdbi()
           .useHandle(
               h -> {
-                h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)");
                 h.execute(
                     "CREATE FUNCTION "
-                        + schema
+                        + shop.schema
                         + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.id LIKE"
                         + " 'refused%' THEN RAISE EXCEPTION 'order % refused at commit', NEW.id;"
                         + " END IF; RETURN NULL; END $$");
                 h.execute(
                     "CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON "
-                        + orders
+                        + shop.orders
                         + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
-                        + schema
+                        + shop.schema
                         + ".refuse()");
               });
       for (int messages : new int[] {1, 3}) {
@@ -433,39 +404,36 @@ class DatabaseOutageTest {
           assertThatThrownBy(
                   () ->
                       FerryJdbi.useTransaction(
-                          store,
+                          shop.store,
                           h -> {
-                            h.execute("INSERT INTO " + orders + " (id) VALUES (?)", id);
+                            h.execute("INSERT INTO " + shop.orders + " (id) VALUES (?)", id);
                             for (int i = 0; i < messages; i++) {
-                              bus.send(new OrderPlaced(id + "-" + i));
+                              shop.bus.send(new OrderPlaced(id + "-" + i));
                             }
                           }))
               .isInstanceOf(FerryException.class)
               .hasStackTraceContaining("order " + id + " refused at commit");
           String ok = "ok-" + messages + "-" + round;
           FerryJdbi.useTransaction(
-              store,
+              shop.store,
               h -> {
-                h.execute("INSERT INTO " + orders + " (id) VALUES (?)", ok);
+                h.execute("INSERT INTO " + shop.orders + " (id) VALUES (?)", ok);
                 for (int i = 0; i < messages; i++) {
-                  bus.send(new OrderPlaced(ok + "-" + i));
+                  shop.bus.send(new OrderPlaced(ok + "-" + i));
                 }
               });
         }
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 12);
+      await().atMost(Duration.ofSeconds(10)).until(() -> shop.received.size() == 12);
       Thread.sleep(300);
-      assertThat(received.keySet()).allSatisfy(id -> assertThat(id).startsWith("ok-"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> store.outgoingCount() == 0);
+      assertThat(shop.received.keySet()).allSatisfy(id -> assertThat(id).startsWith("ok-"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> shop.store.outgoingCount() == 0);
       List<String> rows =
-          store
+          shop.store
               .jdbi()
               .withHandle(
-                  h -> h.createQuery("SELECT id FROM " + orders).mapTo(String.class).list());
+                  h -> h.createQuery("SELECT id FROM " + shop.orders).mapTo(String.class).list());
       assertThat(rows).hasSize(6).allSatisfy(id -> assertThat(id).startsWith("ok-"));
-    } finally {
-      bus.close();
-      db.dropSchema(store.schema());
     }
   }
 
@@ -482,6 +450,39 @@ class DatabaseOutageTest {
                         .mapTo(Boolean.class)
                         .one());
     assertThat(done).isTrue();
+  }
+
+  /**
+   * A bus on a store of its own, in a new schema, that sends OrderPlaced to its own queue and
+   * counts what it handles, beside the business table {@link #orders} in the same schema. Closing
+   * closes the bus and drops the schema.
+   */
+  private static final class CountingShop implements AutoCloseable {
+    final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    final JdbiEnvelopeStore store;
+    final MessageBus bus;
+
+    /** The store's schema, quoted for SQL, and the orders table in it. */
+    final String schema;
+
+    final String orders;
+    private final PostgresDatabase db;
+
+    CountingShop(PostgresDatabase db, String name) {
+      this.db = db;
+      this.store = TestStores.builder(db).build();
+      String unique = name + ProcessHandle.current().pid() + "x" + System.nanoTime();
+      this.bus = countingBus(store, unique, received);
+      this.schema = "\"" + store.schema() + "\"";
+      this.orders = schema + ".orders";
+      store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));
+    }
+
+    @Override
+    public void close() {
+      bus.close();
+      db.dropSchema(store.schema());
+    }
   }
 
   /** A bus on {@code store} that sends OrderPlaced to its own queue and counts what it handles. */

@@ -1,18 +1,9 @@
 package dev.ferry.jdbi;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaMethod;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchCondition;
-import com.tngtech.archunit.lang.ConditionEvents;
-import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.ferry.build.FerryArchitectureRules;
 import dev.ferry.build.GeneratedDocs;
 import dev.ferry.config.ConfigKey;
@@ -26,10 +17,7 @@ class JdbiModuleRulesTest {
   static final String DOCS_SECTION = "jdbi";
 
   private static final JavaClasses MAIN =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-          .importPackages("dev.ferry.jdbi");
+      FerryArchitectureRules.mainClassesOf(JdbiEnvelopeStoreBuilder.class);
 
   @Test
   void usesNoRuntimeInternals() {
@@ -38,32 +26,8 @@ class JdbiModuleRulesTest {
 
   @Test
   void thePublicApiExposesNoInternalTypes() {
-    methods()
-        .that()
-        .arePublic()
-        .and()
-        .areDeclaredInClassesThat()
-        .resideInAPackage("dev.ferry.jdbi")
-        .should(
-            new ArchCondition<JavaMethod>("not expose dev.ferry.jdbi.internal types") {
-              @Override
-              public void check(JavaMethod method, ConditionEvents events) {
-                if (!method.getOwner().getModifiers().contains(JavaModifier.PUBLIC)) {
-                  return;
-                }
-                boolean bad =
-                    internal(method.getRawReturnType())
-                        || method.getRawParameterTypes().stream().anyMatch(this::internal);
-                if (bad) {
-                  events.add(
-                      SimpleConditionEvent.violated(method, method.getFullName() + " leaks"));
-                }
-              }
-
-              private boolean internal(JavaClass c) {
-                return c.getPackageName().startsWith("dev.ferry.jdbi.internal");
-              }
-            })
+    FerryArchitectureRules.apiExposesNoImplementationTypes(
+            "dev.ferry.jdbi.internal..", "dev.ferry.jdbi")
         .check(MAIN);
   }
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.jms.JmsTransport;
-import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
 import dev.ferry.testkit.EmbeddedArtemis;
-import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.conformance.TransportFaultSuite;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * EmbeddedArtemis#crash()}. (Killing a broker process with SIGKILL is shown for the HA pair by the
  * it-tests' FailoverIT.)
  */
-class JmsTransportFaultTest extends TransportFaultSuite {
+class JmsTransportFaultTest extends JdbiStoreFaultSuite {
   private static EmbeddedArtemis broker;
 
   @BeforeAll
@@ -45,11 +43,6 @@ class JmsTransportFaultTest extends TransportFaultSuite {
   @Override
   protected String transportName() {
     return "JMS";
-  }
-
-  @Override
-  protected EnvelopeStore newStore(PostgresDatabase database, Duration connectionTimeout) {
-    return TestStores.builder(database).connectionTimeout(connectionTimeout).build();
   }
 
   @Override

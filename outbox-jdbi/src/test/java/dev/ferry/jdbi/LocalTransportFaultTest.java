@@ -2,9 +2,7 @@ package dev.ferry.jdbi;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
-import dev.ferry.spi.EnvelopeStore;
 import dev.ferry.spi.Transport;
-import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.conformance.StoreOutageScenario;
 import dev.ferry.testkit.conformance.TransportFaultSuite;
 import java.time.Duration;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
  * so there is no broker to kill apart from it (that case is skipped), and it has no dead-letter
  * queue of its own: its listener holds, and never gives a message up to a broker's limit.
  */
-class LocalTransportFaultTest extends TransportFaultSuite {
+class LocalTransportFaultTest extends JdbiStoreFaultSuite {
   private String broker;
 
   @BeforeEach
@@ -34,11 +32,6 @@ class LocalTransportFaultTest extends TransportFaultSuite {
   @Override
   protected String transportName() {
     return "local";
-  }
-
-  @Override
-  protected EnvelopeStore newStore(PostgresDatabase database, Duration connectionTimeout) {
-    return TestStores.builder(database).connectionTimeout(connectionTimeout).build();
   }
 
   @Override

@@ -9,7 +9,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.FerryException;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
-import dev.ferry.OutboxOptions;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
 import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.PostgresExtension;
@@ -66,20 +65,7 @@ class SpringTransactionTest {
     dataSource = new HikariDataSource(pool);
     store = TestStores.builder(db).dataSource(dataSource).build();
     String unique = store.schema();
-    bus =
-        MessageBus.builder()
-            .serviceName("shop")
-            .nodeId("node-" + unique)
-            .localBroker(unique)
-            .store(store)
-            .messageTypes(OrderPlaced.class)
-            .route(OrderPlaced.class, "queue:" + unique + ".orders")
-            .outbox(
-                OutboxOptions.defaults()
-                    .pollInterval(Duration.ofMillis(100))
-                    .lease(Duration.ofSeconds(2)))
-            .handlers(new OrderHandlers())
-            .build();
+    bus = OrderMessages.shop(store, unique, new OrderHandlers());
     orders = "\"" + store.schema() + "\".orders";
     sql = new JdbcTemplate(dataSource);
     sql.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)");

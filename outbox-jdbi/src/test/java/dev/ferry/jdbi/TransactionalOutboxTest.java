@@ -8,7 +8,6 @@ import dev.ferry.Address;
 import dev.ferry.Envelope;
 import dev.ferry.Handles;
 import dev.ferry.MessageBus;
-import dev.ferry.OutboxOptions;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.internal.local.LocalTransport;
 import dev.ferry.jdbi.OrderMessages.OrderPlaced;
@@ -73,20 +72,7 @@ class TransactionalOutboxTest {
   void start() {
     unique = "outbox" + ProcessHandle.current().pid() + "x" + RUN.incrementAndGet();
     store = TestStores.builder(db).build();
-    bus =
-        MessageBus.builder()
-            .serviceName("shop")
-            .nodeId("node-" + unique)
-            .localBroker(unique)
-            .store(store)
-            .messageTypes(OrderPlaced.class)
-            .route(OrderPlaced.class, "queue:" + unique + ".orders")
-            .outbox(
-                OutboxOptions.defaults()
-                    .pollInterval(Duration.ofMillis(100))
-                    .lease(Duration.ofSeconds(2)))
-            .handlers(new OrderHandlers())
-            .build();
+    bus = OrderMessages.shop(store, unique, new OrderHandlers());
     orders = "\"" + store.schema() + "\".orders";
     handled = "\"" + store.schema() + "\".handled";
     store.jdbi().useHandle(h -> h.execute("CREATE TABLE " + orders + " (id text PRIMARY KEY)"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
@@ -16,25 +15,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The inspection API is read from test threads while the reactor thread is busy. */
 class InspectionTest {
 
-  private static ServiceBusTestDouble bus;
-  private static ServiceBusClientBuilder client;
+  @RegisterExtension
+  static final RunningDouble serviceBus = new RunningDouble(InspectionTest::entities);
 
-  @BeforeAll
-  static void start() {
-    bus = ServiceBusTestDouble.builder().queue("busy").queue("copy").start();
-    client = Sdk.client(bus);
-  }
-
-  @AfterAll
-  static void stop() {
-    Sdk.closeChecked(bus);
+  private static ServiceBusTestDouble.Builder entities() {
+    return ServiceBusTestDouble.builder().queue("busy").queue("copy");
   }
 
   @Test
@@ -48,30 +39,34 @@ class InspectionTest {
               () -> {
                 int count = 0;
                 while (running.get()) {
-                  EntitySnapshot snapshot = bus.entity("busy");
+                  EntitySnapshot snapshot = serviceBus.bus().entity("busy");
                   assertThat(snapshot.messages().size()).isLessThanOrEqualTo(50);
-                  bus.operations();
+                  serviceBus.bus().operations();
                   count++;
                 }
                 return count;
               }));
     }
     ServiceBusProcessorClient processor =
-        client
+        serviceBus
+            .client()
             .processor()
             .queueName("busy")
             .maxConcurrentCalls(4)
             .processMessage(context -> {})
             .processError(context -> {})
             .buildProcessorClient();
-    try (ServiceBusSenderClient sender = client.sender().queueName("busy").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        serviceBus.client().sender().queueName("busy").buildClient()) {
       processor.start();
       ServiceBusMessageBatch batch = sender.createMessageBatch();
       for (int i = 0; i < 50; i++) {
         batch.tryAddMessage(Sdk.message("busy-" + i, "x"));
       }
       sender.sendMessages(batch);
-      await().atMost(Duration.ofSeconds(10)).until(() -> bus.operations("complete").size() == 50);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> serviceBus.bus().operations("complete").size() == 50);
     } finally {
       processor.close();
       running.set(false);
@@ -81,15 +76,16 @@ class InspectionTest {
     for (Future<Integer> read : reads) {
       assertThat(read.get()).isPositive();
     }
-    assertThat(bus.entity("busy").messages()).isEmpty();
+    assertThat(serviceBus.bus().entity("busy").messages()).isEmpty();
   }
 
   @Test
   void snapshotsAreDetachedCopies() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("copy").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        serviceBus.client().sender().queueName("copy").buildClient()) {
       sender.sendMessage(Sdk.message("copy-1", "x"));
     }
-    EntitySnapshot snapshot = bus.entity("copy");
+    EntitySnapshot snapshot = serviceBus.bus().entity("copy");
     MessageSnapshot message = snapshot.messages().get(0);
     assertThatThrownBy(() -> snapshot.messages().clear())
         .isInstanceOf(UnsupportedOperationException.class);
@@ -97,8 +93,8 @@ class InspectionTest {
     assertThat(message.bodyAsString()).isEqualTo("x");
     assertThat(snapshot.activeCount()).isEqualTo(1);
 
-    assertThat(bus.operations("send")).extracting(Operation::entity).contains("copy");
-    bus.clearOperations();
-    assertThat(bus.operations()).isEmpty();
+    assertThat(serviceBus.bus().operations("send")).extracting(Operation::entity).contains("copy");
+    serviceBus.bus().clearOperations();
+    assertThat(serviceBus.bus().operations()).isEmpty();
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
@@ -16,45 +15,38 @@ import com.azure.messaging.servicebus.models.SubQueue;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Peek-lock receiving and settlement through ServiceBusReceiverClient. */
 class PeekLockTest {
 
-  private static ServiceBusTestDouble bus;
-  private static ServiceBusClientBuilder client;
+  // A short try timeout: a disposition the double failed to echo would surface as a timeout.
+  @RegisterExtension
+  static final RunningDouble serviceBus =
+      new RunningDouble(PeekLockTest::entities, Duration.ofSeconds(3));
 
-  @BeforeAll
-  static void start() {
+  private static ServiceBusTestDouble.Builder entities() {
     EntitySettings shortLock = EntitySettings.defaults().withLockDuration(Duration.ofSeconds(1));
-    bus =
-        ServiceBusTestDouble.builder()
-            .queue("counts")
-            .queue("tokens")
-            .queue("echo")
-            .queue("modify")
-            .queue("dlq")
-            .queue("defer")
-            .queue("expiry", shortLock)
-            .queue("renew")
-            .queue("delete")
-            .start();
-    // A short try timeout: a disposition the double failed to echo would surface as a timeout.
-    client = Sdk.client(bus, Duration.ofSeconds(3));
-  }
-
-  @AfterAll
-  static void stop() {
-    Sdk.closeChecked(bus);
+    return ServiceBusTestDouble.builder()
+        .queue("counts")
+        .queue("tokens")
+        .queue("echo")
+        .queue("modify")
+        .queue("dlq")
+        .queue("defer")
+        .queue("expiry", shortLock)
+        .queue("renew")
+        .queue("delete");
   }
 
   /** Wire fact: header delivery-count is 0-based and the Java SDK shows it unchanged. */
   @Test
   void firstDeliveryCountIsZeroAndEachAbandonAddsOne() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("counts").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("counts").buildClient()) {
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("counts").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("counts").buildClient()) {
       sender.sendMessage(Sdk.message("c-1", "x"));
       ServiceBusReceivedMessage first = receiveOne(receiver);
       assertThat(first.getDeliveryCount()).isZero();
@@ -71,21 +63,23 @@ class PeekLockTest {
    */
   @Test
   void lockTokenIsTheDeliveryTagAndLockedUntilTheAnnotation() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("tokens").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("tokens").buildClient()) {
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("tokens").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("tokens").buildClient()) {
       sender.sendMessage(Sdk.message("t-1", "x"));
       ServiceBusReceivedMessage received = receiveOne(receiver);
-      MessageSnapshot stored = bus.entity("tokens").messages().get(0);
+      MessageSnapshot stored = serviceBus.bus().entity("tokens").messages().get(0);
 
       assertThat(stored.state()).isEqualTo(MessageState.LOCKED);
       assertThat(received.getLockToken()).isEqualTo(stored.lockToken().toString());
       assertThat(received.getLockedUntil().toInstant()).isEqualTo(stored.lockedUntil());
       assertThat(received.getSequenceNumber()).isEqualTo(stored.sequenceNumber());
-      assertThat(bus.operations("deliver"))
+      assertThat(serviceBus.bus().operations("deliver"))
           .anySatisfy(
               op -> assertThat(op.detail()).contains("lockToken=" + received.getLockToken()));
       receiver.complete(received);
-      assertThat(bus.operations("complete"))
+      assertThat(serviceBus.bus().operations("complete"))
           .anySatisfy(op -> assertThat(op.detail()).isEqualTo(received.getLockToken()));
     }
   }
@@ -96,8 +90,10 @@ class PeekLockTest {
    */
   @Test
   void everyDispositionIsEchoedSoSettlementCompletes() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("echo").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("echo").buildClient()) {
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("echo").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("echo").buildClient()) {
       for (int i = 1; i <= 4; i++) {
         sender.sendMessage(Sdk.message("e-" + i, "x"));
       }
@@ -106,15 +102,17 @@ class PeekLockTest {
       receiver.deadLetter(receiveOne(receiver));
       receiver.defer(receiveOne(receiver));
     }
-    assertThat(bus.operations())
+    assertThat(serviceBus.bus().operations())
         .extracting(Operation::name)
         .contains("complete", "abandon", "dead-letter", "defer");
   }
 
   @Test
   void abandonAppliesPropertiesToModify() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("modify").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("modify").buildClient()) {
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("modify").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("modify").buildClient()) {
       sender.sendMessage(Sdk.message("p-1", "x"));
       receiver.abandon(
           receiveOne(receiver),
@@ -130,10 +128,17 @@ class PeekLockTest {
   /** Wire fact: dead-letter reason and description travel as application properties. */
   @Test
   void deadLetterKeepsReasonAndDescriptionAndTheSubQueueIsReadable() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("dlq").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("dlq").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("dlq").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("dlq").buildClient();
         ServiceBusReceiverClient deadLetters =
-            client.receiver().queueName("dlq").subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient()) {
+            serviceBus
+                .client()
+                .receiver()
+                .queueName("dlq")
+                .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                .buildClient()) {
       sender.sendMessage(Sdk.message("d-1", "poison"));
       receiver.deadLetter(
           receiveOne(receiver),
@@ -141,10 +146,10 @@ class PeekLockTest {
               .setDeadLetterReason("Validation")
               .setDeadLetterErrorDescription("total < 0"));
 
-      MessageSnapshot stored = bus.deadLetters("dlq").get(0);
+      MessageSnapshot stored = serviceBus.bus().deadLetters("dlq").get(0);
       assertThat(stored.deadLetterReason()).isEqualTo("Validation");
       assertThat(stored.deadLetterErrorDescription()).isEqualTo("total < 0");
-      assertThat(bus.entity("dlq").messages()).isEmpty();
+      assertThat(serviceBus.bus().entity("dlq").messages()).isEmpty();
 
       ServiceBusReceivedMessage dead = receiveOne(deadLetters);
       assertThat(dead.getMessageId()).isEqualTo("d-1");
@@ -153,17 +158,19 @@ class PeekLockTest {
       assertThat(dead.getDeadLetterSource()).isEqualTo("dlq");
       deadLetters.complete(dead);
     }
-    assertThat(bus.deadLetters("dlq")).isEmpty();
+    assertThat(serviceBus.bus().deadLetters("dlq")).isEmpty();
   }
 
   @Test
   void deferredMessagesAreReceivedBySequenceNumberAndSettledThroughManagement() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("defer").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("defer").buildClient()) {
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("defer").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("defer").buildClient()) {
       sender.sendMessage(Sdk.message("f-1", "later"));
       ServiceBusReceivedMessage first = receiveOne(receiver);
       receiver.defer(first);
-      assertThat(bus.entity("defer").deferredCount()).isEqualTo(1);
+      assertThat(serviceBus.bus().entity("defer").deferredCount()).isEqualTo(1);
       assertThat(receiver.receiveMessages(1, Duration.ofMillis(300)).stream().count()).isZero();
 
       ServiceBusReceivedMessage deferred =
@@ -171,15 +178,17 @@ class PeekLockTest {
       assertThat(deferred.getMessageId()).isEqualTo("f-1");
       receiver.complete(deferred);
     }
-    assertThat(bus.entity("defer").messages()).isEmpty();
-    assertThat(bus.operations("update-disposition")).hasSize(1);
+    assertThat(serviceBus.bus().entity("defer").messages()).isEmpty();
+    assertThat(serviceBus.bus().operations("update-disposition")).hasSize(1);
   }
 
   @Test
   void anExpiredLockIsReleasedOneDeliveryLaterAndSettlingItFailsWithLockLost() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("expiry").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("expiry").buildClient();
         ServiceBusReceiverClient receiver =
-            client
+            serviceBus
+                .client()
                 .receiver()
                 .queueName("expiry")
                 .disableAutoComplete()
@@ -187,8 +196,10 @@ class PeekLockTest {
                 .buildClient()) {
       sender.sendMessage(Sdk.message("x-1", "x"));
       ServiceBusReceivedMessage first = receiveOne(receiver);
-      await().atMost(Duration.ofSeconds(5)).until(() -> !bus.operations("lock-expired").isEmpty());
-      assertThat(bus.entity("expiry").inState(MessageState.AVAILABLE)).hasSize(1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !serviceBus.bus().operations("lock-expired").isEmpty());
+      assertThat(serviceBus.bus().entity("expiry").inState(MessageState.AVAILABLE)).hasSize(1);
 
       assertThatThrownBy(() -> receiver.complete(first))
           .satisfies(
@@ -202,17 +213,19 @@ class PeekLockTest {
   /** Wire fact: renew-lock answers {expirations: Date[]}. */
   @Test
   void renewMessageLockMovesLockedUntil() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("renew").buildClient();
-        ServiceBusReceiverClient receiver = client.receiver().queueName("renew").buildClient()) {
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("renew").buildClient();
+        ServiceBusReceiverClient receiver =
+            serviceBus.client().receiver().queueName("renew").buildClient()) {
       sender.sendMessage(Sdk.message("r-1", "x"));
       ServiceBusReceivedMessage received = receiveOne(receiver);
       OffsetDateTime before = received.getLockedUntil();
       await().pollDelay(Duration.ofMillis(100)).until(() -> true);
       OffsetDateTime renewed = receiver.renewMessageLock(received);
       assertThat(renewed).isAfter(before);
-      assertThat(bus.entity("renew").messages().get(0).lockedUntil())
+      assertThat(serviceBus.bus().entity("renew").messages().get(0).lockedUntil())
           .isEqualTo(renewed.toInstant());
-      assertThat(bus.operations("renew-lock")).hasSize(1);
+      assertThat(serviceBus.bus().operations("renew-lock")).hasSize(1);
       receiver.complete(received);
     }
   }
@@ -220,9 +233,11 @@ class PeekLockTest {
   /** Wire fact: RECEIVE_AND_DELETE links are snd-settle-mode settled: gone when delivered. */
   @Test
   void receiveAndDeleteRemovesTheMessageOnDelivery() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("delete").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("delete").buildClient();
         ServiceBusReceiverClient receiver =
-            client
+            serviceBus
+                .client()
                 .receiver()
                 .queueName("delete")
                 .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
@@ -230,8 +245,8 @@ class PeekLockTest {
       sender.sendMessage(Sdk.message("del-1", "x"));
       assertThat(receiveOne(receiver).getMessageId()).isEqualTo("del-1");
     }
-    assertThat(bus.entity("delete").messages()).isEmpty();
-    assertThat(bus.operations("receive-and-delete")).hasSize(1);
+    assertThat(serviceBus.bus().entity("delete").messages()).isEmpty();
+    assertThat(serviceBus.bus().operations("receive-and-delete")).hasSize(1);
   }
 
   static ServiceBusReceivedMessage receiveOne(ServiceBusReceiverClient receiver) {

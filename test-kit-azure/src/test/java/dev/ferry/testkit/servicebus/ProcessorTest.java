@@ -3,59 +3,52 @@ package dev.ferry.testkit.servicebus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ServiceBusProcessorClient: auto-complete, abandon on failure, automatic lock renewal. */
 class ProcessorTest {
 
-  private static ServiceBusTestDouble bus;
-  private static ServiceBusClientBuilder client;
+  @RegisterExtension
+  static final RunningDouble serviceBus = new RunningDouble(ProcessorTest::entities);
 
-  @BeforeAll
-  static void start() {
+  private static ServiceBusTestDouble.Builder entities() {
     EntitySettings defaults = EntitySettings.defaults();
-    bus =
-        ServiceBusTestDouble.builder()
-            .queue("happy")
-            .queue("poison", defaults.withMaxDeliveryCount(3))
-            .queue("slow", defaults.withLockDuration(Duration.ofSeconds(2)))
-            .start();
-    client = Sdk.client(bus);
-  }
-
-  @AfterAll
-  static void stop() {
-    Sdk.closeChecked(bus);
+    return ServiceBusTestDouble.builder()
+        .queue("happy")
+        .queue("poison", defaults.withMaxDeliveryCount(3))
+        .queue("slow", defaults.withLockDuration(Duration.ofSeconds(2)));
   }
 
   @Test
   void aSuccessfulHandlerCompletesTheMessage() {
     List<String> handled = new CopyOnWriteArrayList<>();
     ServiceBusProcessorClient processor =
-        client
+        serviceBus
+            .client()
             .processor()
             .queueName("happy")
             .processMessage(context -> handled.add(context.getMessage().getMessageId()))
             .processError(context -> {})
             .buildProcessorClient();
-    try (ServiceBusSenderClient sender = client.sender().queueName("happy").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        serviceBus.client().sender().queueName("happy").buildClient()) {
       processor.start();
       sender.sendMessage(Sdk.message("h-1", "x"));
       sender.sendMessage(Sdk.message("h-2", "x"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> bus.operations("complete").size() == 2);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> serviceBus.bus().operations("complete").size() == 2);
     } finally {
       processor.close();
     }
     assertThat(handled).containsExactly("h-1", "h-2");
-    assertThat(bus.entity("happy").messages()).isEmpty();
+    assertThat(serviceBus.bus().entity("happy").messages()).isEmpty();
   }
 
   /**
@@ -66,7 +59,8 @@ class ProcessorTest {
   void aFailingHandlerAbandonsUntilMaxDeliveryCountDeadLettersIt() {
     List<Long> deliveryCounts = new CopyOnWriteArrayList<>();
     ServiceBusProcessorClient processor =
-        client
+        serviceBus
+            .client()
             .processor()
             .queueName("poison")
             .processMessage(
@@ -76,20 +70,23 @@ class ProcessorTest {
                 })
             .processError(context -> {})
             .buildProcessorClient();
-    try (ServiceBusSenderClient sender = client.sender().queueName("poison").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        serviceBus.client().sender().queueName("poison").buildClient()) {
       processor.start();
       sender.sendMessage(Sdk.message("bad-1", "x"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> bus.deadLetters("poison").size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> serviceBus.bus().deadLetters("poison").size() == 1);
     } finally {
       processor.close();
     }
     assertThat(deliveryCounts).containsExactly(0L, 1L, 2L);
-    MessageSnapshot dead = bus.deadLetters("poison").get(0);
+    MessageSnapshot dead = serviceBus.bus().deadLetters("poison").get(0);
     assertThat(dead.deadLetterReason()).isEqualTo("MaxDeliveryCountExceeded");
     assertThat(dead.deadLetterErrorDescription())
         .isEqualTo("Message could not be consumed after 3 delivery attempts.");
     assertThat(dead.deliveryCount()).isEqualTo(3);
-    assertThat(bus.operations("abandon")).hasSize(3);
+    assertThat(serviceBus.bus().operations("abandon")).hasSize(3);
   }
 
   /**
@@ -100,7 +97,8 @@ class ProcessorTest {
   void theProcessorRenewsTheLockOfALongRunningHandler() {
     List<Long> deliveryCounts = new CopyOnWriteArrayList<>();
     ServiceBusProcessorClient processor =
-        client
+        serviceBus
+            .client()
             .processor()
             .queueName("slow")
             .maxAutoLockRenewDuration(Duration.ofMinutes(1))
@@ -111,20 +109,23 @@ class ProcessorTest {
                 })
             .processError(context -> {})
             .buildProcessorClient();
-    try (ServiceBusSenderClient sender = client.sender().queueName("slow").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        serviceBus.client().sender().queueName("slow").buildClient()) {
       processor.start();
       sender.sendMessage(Sdk.message("slow-1", "x"));
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
-              () -> bus.operations("complete").stream().anyMatch(op -> op.entity().equals("slow")));
+              () ->
+                  serviceBus.bus().operations("complete").stream()
+                      .anyMatch(op -> op.entity().equals("slow")));
     } finally {
       processor.close();
     }
     assertThat(deliveryCounts).containsExactly(0L);
-    assertThat(bus.operations("renew-lock")).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(bus.operations("lock-expired")).isEmpty();
-    assertThat(bus.entity("slow").messages()).isEmpty();
+    assertThat(serviceBus.bus().operations("renew-lock")).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(serviceBus.bus().operations("lock-expired")).isEmpty();
+    assertThat(serviceBus.bus().entity("slow").messages()).isEmpty();
   }
 
   private static void sleep(Duration duration) {

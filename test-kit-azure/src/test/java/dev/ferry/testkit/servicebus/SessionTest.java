@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.core.amqp.exception.AmqpErrorCondition;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
@@ -19,43 +18,35 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Session receivers: session-filter, session locks, ordering, state. */
 class SessionTest {
 
-  private static ServiceBusTestDouble bus;
-  private static ServiceBusClientBuilder client;
+  // tryTimeout 2 s: the link's com.microsoft:timeout is 1 s, how long accept-next may wait.
+  @RegisterExtension
+  static final RunningDouble serviceBus =
+      new RunningDouble(SessionTest::entities, Duration.ofSeconds(2));
 
-  @BeforeAll
-  static void start() {
+  private static ServiceBusTestDouble.Builder entities() {
     EntitySettings sessions = EntitySettings.defaults().withRequiresSession(true);
-    bus =
-        ServiceBusTestDouble.builder()
-            .queue("ordered", sessions)
-            .queue("next", sessions)
-            .queue("exclusive", sessions)
-            .queue("state", sessions)
-            .queue("renewed", sessions.withLockDuration(Duration.ofSeconds(2)))
-            .queue("expiring", sessions.withLockDuration(Duration.ofSeconds(1)))
-            .queue("processed", sessions)
-            .start();
-    // tryTimeout 2 s: the link's com.microsoft:timeout is 1 s, how long accept-next may wait.
-    client = Sdk.client(bus, Duration.ofSeconds(2));
-  }
-
-  @AfterAll
-  static void stop() {
-    Sdk.closeChecked(bus);
+    return ServiceBusTestDouble.builder()
+        .queue("ordered", sessions)
+        .queue("next", sessions)
+        .queue("exclusive", sessions)
+        .queue("state", sessions)
+        .queue("renewed", sessions.withLockDuration(Duration.ofSeconds(2)))
+        .queue("expiring", sessions.withLockDuration(Duration.ofSeconds(1)))
+        .queue("processed", sessions);
   }
 
   @Test
   void aSessionReceiverGetsOnlyItsSessionInOrder() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("ordered").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("ordered").buildClient();
         ServiceBusSessionReceiverClient sessions =
-            client.sessionReceiver().queueName("ordered").buildClient()) {
+            serviceBus.client().sessionReceiver().queueName("ordered").buildClient()) {
       send(sender, "a", "a1");
       send(sender, "b", "b1");
       send(sender, "a", "a2");
@@ -71,7 +62,7 @@ class SessionTest {
         received.forEach(a::complete);
       }
     }
-    assertThat(bus.entity("ordered").messages())
+    assertThat(serviceBus.bus().entity("ordered").messages())
         .extracting(MessageSnapshot::bodyAsString)
         .containsExactly("b1");
   }
@@ -79,9 +70,10 @@ class SessionTest {
   /** Wire fact: a null session-filter asks for the next free session; none free means timeout. */
   @Test
   void acceptNextSessionPicksFreeSessionsAndTimesOutWhenNoneIsLeft() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("next").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("next").buildClient();
         ServiceBusSessionReceiverClient sessions =
-            client.sessionReceiver().queueName("next").buildClient()) {
+            serviceBus.client().sessionReceiver().queueName("next").buildClient()) {
       send(sender, "x", "x1");
       send(sender, "y", "y1");
       try (ServiceBusReceiverClient first = sessions.acceptNextSession();
@@ -98,11 +90,12 @@ class SessionTest {
   @Test
   void aSessionIsLockedByOneReceiverAtATime() {
     // Separate connections: one client reuses its own link for the same session id.
-    try (ServiceBusSenderClient sender = client.sender().queueName("exclusive").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("exclusive").buildClient();
         ServiceBusSessionReceiverClient first =
-            client.sessionReceiver().queueName("exclusive").buildClient();
+            serviceBus.client().sessionReceiver().queueName("exclusive").buildClient();
         ServiceBusSessionReceiverClient second =
-            Sdk.client(bus).sessionReceiver().queueName("exclusive").buildClient()) {
+            Sdk.client(serviceBus.bus()).sessionReceiver().queueName("exclusive").buildClient()) {
       send(sender, "s", "s1");
       ServiceBusReceiverClient holder = first.acceptSession("s");
       assertThatThrownBy(() -> second.acceptSession("s"))
@@ -115,14 +108,15 @@ class SessionTest {
         next.complete(PeekLockTest.receiveOne(next));
       }
     }
-    assertThat(bus.entity("exclusive").messages()).isEmpty();
+    assertThat(serviceBus.bus().entity("exclusive").messages()).isEmpty();
   }
 
   @Test
   void sessionStateIsKeptPerSessionAndSessionIdIsRequiredToSend() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("state").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("state").buildClient();
         ServiceBusSessionReceiverClient sessions =
-            client.sessionReceiver().queueName("state").buildClient()) {
+            serviceBus.client().sessionReceiver().queueName("state").buildClient()) {
       assertThatThrownBy(() -> sender.sendMessage(Sdk.message("no-session", "x")))
           .hasStackTraceContaining("SessionId was not set");
       try (ServiceBusReceiverClient session = sessions.acceptSession("cart-1")) {
@@ -132,7 +126,7 @@ class SessionTest {
             .isEqualTo("step-2");
       }
     }
-    assertThat(bus.operations("set-session-state")).hasSize(1);
+    assertThat(serviceBus.bus().operations("set-session-state")).hasSize(1);
   }
 
   /**
@@ -141,29 +135,32 @@ class SessionTest {
    */
   @Test
   void theSessionLockIsRenewedFromTheLockedUntilOnTheAttach() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("renewed").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("renewed").buildClient();
         ServiceBusSessionReceiverClient sessions =
-            client.sessionReceiver().queueName("renewed").buildClient()) {
+            serviceBus.client().sessionReceiver().queueName("renewed").buildClient()) {
       send(sender, "r", "r1");
       try (ServiceBusReceiverClient session = sessions.acceptSession("r")) {
         ServiceBusReceivedMessage message = PeekLockTest.receiveOne(session);
         await().pollDelay(Duration.ofMillis(500)).until(() -> true);
-        assertThat(bus.operations("renew-session-lock")).isEmpty();
+        assertThat(serviceBus.bus().operations("renew-session-lock")).isEmpty();
         await()
             .atMost(Duration.ofSeconds(4))
-            .until(() -> bus.operations("renew-session-lock").size() >= 2);
+            .until(() -> serviceBus.bus().operations("renew-session-lock").size() >= 2);
         session.complete(message); // past the first 2 s lock: still held
       }
     }
-    assertThat(bus.entity("renewed").messages()).isEmpty();
-    assertThat(bus.operations("session-lock-lost")).isEmpty();
+    assertThat(serviceBus.bus().entity("renewed").messages()).isEmpty();
+    assertThat(serviceBus.bus().operations("session-lock-lost")).isEmpty();
   }
 
   @Test
   void aLostSessionLockReleasesItsMessagesAndSettlingFails() {
-    try (ServiceBusSenderClient sender = client.sender().queueName("expiring").buildClient();
+    try (ServiceBusSenderClient sender =
+            serviceBus.client().sender().queueName("expiring").buildClient();
         ServiceBusSessionReceiverClient sessions =
-            client
+            serviceBus
+                .client()
                 .sessionReceiver()
                 .queueName("expiring")
                 .maxAutoLockRenewDuration(Duration.ZERO)
@@ -173,7 +170,7 @@ class SessionTest {
         ServiceBusReceivedMessage message = PeekLockTest.receiveOne(session);
         await()
             .atMost(Duration.ofSeconds(4))
-            .until(() -> !bus.operations("session-lock-lost").isEmpty());
+            .until(() -> !serviceBus.bus().operations("session-lock-lost").isEmpty());
         // The SDK names the reason from the link's detach error when it has seen it; when the
         // settlement races the detach (a loaded machine), it reports a general error instead.
         assertThatThrownBy(() -> session.complete(message))
@@ -184,7 +181,7 @@ class SessionTest {
                             ServiceBusFailureReason.SESSION_LOCK_LOST,
                             ServiceBusFailureReason.GENERAL_ERROR));
       }
-      assertThat(bus.entity("expiring").messages())
+      assertThat(serviceBus.bus().entity("expiring").messages())
           .singleElement()
           .satisfies(
               m -> {
@@ -198,7 +195,8 @@ class SessionTest {
   void aSessionProcessorHandlesEachSessionInOrder() {
     Map<String, List<String>> handled = new ConcurrentHashMap<>();
     ServiceBusProcessorClient processor =
-        client
+        serviceBus
+            .client()
             .sessionProcessor()
             .queueName("processed")
             .maxConcurrentSessions(2)
@@ -210,7 +208,8 @@ class SessionTest {
                         .add(context.getMessage().getBody().toString()))
             .processError(context -> {})
             .buildProcessorClient();
-    try (ServiceBusSenderClient sender = client.sender().queueName("processed").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        serviceBus.client().sender().queueName("processed").buildClient()) {
       for (int i = 1; i <= 3; i++) {
         send(sender, "p", "p" + i);
         send(sender, "q", "q" + i);
@@ -218,7 +217,7 @@ class SessionTest {
       processor.start();
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> bus.entity("processed").messages().isEmpty());
+          .until(() -> serviceBus.bus().entity("processed").messages().isEmpty());
     } finally {
       processor.close();
     }

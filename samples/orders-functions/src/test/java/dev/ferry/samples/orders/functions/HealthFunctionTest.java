@@ -8,11 +8,8 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
 import dev.ferry.functions.FerryFunctions;
-import dev.ferry.samples.orders.OrderFlow;
 import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.PostgresExtension;
-import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
-import dev.ferry.testkit.servicebus.TopicSettings;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,34 +22,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The HTTP health function over the worker's bus (PostgreSQL store, Service Bus test double). */
 @ExtendWith(PostgresExtension.class)
 class HealthFunctionTest {
-  private ServiceBusTestDouble serviceBus;
-  private Map<String, String> settings;
+  private FunctionAppSettings app;
 
   @BeforeEach
   void start(PostgresDatabase database) {
-    serviceBus =
-        ServiceBusTestDouble.builder()
-            .queue("orders.ship-order.v1")
-            .topic(
-                "orders.order-placed.v1",
-                TopicSettings.defaults().withSubscription(OrderFlow.SERVICE))
-            .start();
-    settings =
-        Map.of(
-            "ServiceBusConnection", serviceBus.connectionString(),
-            "ferry.service-name", OrderFlow.SERVICE,
-            "ferry.store.jdbc-url", database.jdbcUrl(),
-            "ferry.store.username", database.username(),
-            "ferry.store.password", database.password() == null ? "" : database.password(),
-            "ferry.store.schema", database.newSchema());
-    settings.forEach(System::setProperty);
+    app = FunctionAppSettings.set(database);
   }
 
   @AfterEach
   void stop() {
-    FerryFunctions.shutdown();
-    settings.keySet().forEach(System::clearProperty);
-    serviceBus.close();
+    app.close();
   }
 
   @Test

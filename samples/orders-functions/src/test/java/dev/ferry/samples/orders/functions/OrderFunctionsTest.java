@@ -18,12 +18,9 @@ import dev.ferry.samples.orders.Orders;
 import dev.ferry.testkit.PostgresDatabase;
 import dev.ferry.testkit.PostgresExtension;
 import dev.ferry.testkit.functions.FunctionsHostSimulator;
-import dev.ferry.testkit.servicebus.ServiceBusTestDouble;
-import dev.ferry.testkit.servicebus.TopicSettings;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,55 +34,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PostgresExtension.class)
 class OrderFunctionsTest {
-  private ServiceBusTestDouble serviceBus;
+  private FunctionAppSettings app;
   private Jdbi jdbi;
-  private Map<String, String> settings;
 
   @BeforeEach
   void start(PostgresDatabase database) {
-    serviceBus =
-        ServiceBusTestDouble.builder()
-            .queue("orders.ship-order.v1")
-            .topic(
-                "orders.order-placed.v1",
-                TopicSettings.defaults().withSubscription(OrderFlow.SERVICE))
-            .start();
+    app = FunctionAppSettings.set(database);
     jdbi = Jdbi.create(database.jdbcUrl(), database.username(), database.password());
     OrderSchema.install(jdbi);
     jdbi.useHandle(h -> h.execute("truncate orders, invoices, emails, shipments"));
     jdbi.useHandle(h -> Orders.setCarrierAvailable(h, true));
-    // The app settings of the function app.
-    settings =
-        Map.of(
-            "ServiceBusConnection", serviceBus.connectionString(),
-            "ferry.service-name", OrderFlow.SERVICE,
-            "ferry.store.jdbc-url", database.jdbcUrl(),
-            "ferry.store.username", database.username(),
-            "ferry.store.password", database.password() == null ? "" : database.password(),
-            "ferry.store.schema", database.newSchema());
-    settings.forEach(System::setProperty);
   }
 
   @AfterEach
   void stop() {
-    FerryFunctions.shutdown();
-    settings.keySet().forEach(System::clearProperty);
-    serviceBus.close();
+    app.close();
   }
 
   @Test
   void placedOrdersAreBilledMailedAndShippedByTheFunctions(PostgresDatabase database) {
-    try (JdbiEnvelopeStore store =
-            JdbiEnvelopeStore.builder()
-                .jdbcUrl(database.jdbcUrl())
-                .username(database.username())
-                .password(database.password())
-                .schema(database.newSchema())
-                .build();
+    try (JdbiEnvelopeStore store = apiStore(database);
         MessageBus api = orderApi(store);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                serviceBus.connectionString(), 4, 1, OrderFunctions.class)) {
+        FunctionsHostSimulator host = app.startHost()) {
       for (int i = 0; i < 10; i++) {
         placeOrder(store, api, "customer-" + i);
       }
@@ -100,17 +70,9 @@ class OrderFunctionsTest {
 
   @Test
   void shipmentsTheCarrierRefusesAreRetriedByRedeliveryThenDeadLettered(PostgresDatabase database) {
-    try (JdbiEnvelopeStore store =
-            JdbiEnvelopeStore.builder()
-                .jdbcUrl(database.jdbcUrl())
-                .username(database.username())
-                .password(database.password())
-                .schema(database.newSchema())
-                .build();
+    try (JdbiEnvelopeStore store = apiStore(database);
         MessageBus api = orderApi(store);
-        FunctionsHostSimulator host =
-            FunctionsHostSimulator.start(
-                serviceBus.connectionString(), 4, 1, OrderFunctions.class)) {
+        FunctionsHostSimulator host = app.startHost()) {
       jdbi.useHandle(h -> Orders.setCarrierAvailable(h, false));
       OrderPlaced order = placeOrder(store, api, "unlucky");
 
@@ -128,6 +90,16 @@ class OrderFunctionsTest {
       assertThat(count("invoices")).isEqualTo(1);
       assertThat(count("shipments")).isZero();
     }
+  }
+
+  /** The order API's own store, in a schema apart from the function app's. */
+  private static JdbiEnvelopeStore apiStore(PostgresDatabase database) {
+    return JdbiEnvelopeStore.builder()
+        .jdbcUrl(database.jdbcUrl())
+        .username(database.username())
+        .password(database.password())
+        .schema(database.newSchema())
+        .build();
   }
 
   private static MessageBus orderApi(JdbiEnvelopeStore store) {
